@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from doanket.accounts.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu: đơn vị hành chính, khu dân cư, tổ chức thành viên, người dùng mẫu."
+
+    def handle(self, *args, **options):
+        logins = demo_load()
+        self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng."))
+        self.stdout.write(f"Mật khẩu chung của các tài khoản mẫu: {DEMO_PASSWORD}")
+        width = max(len(username) for username, _label in logins)
+        for username, label in logins:
+            self.stdout.write(f"  {username.ljust(width)}  {label}")

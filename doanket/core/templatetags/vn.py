@@ -1,0 +1,26 @@
+from django import template
+
+from doanket.core.lib import dates, money
+
+register = template.Library()
+
+
+@register.filter
+def vnd(value):
+    """1250000 → "1.250.000 đ"."""
+    if value in (None, ""):
+        return ""
+    return money.format_vnd(int(value))
+
+
+@register.filter
+def vnumber(value, decimals=None):
+    if value in (None, ""):
+        return ""
+    return money.format_number(value, decimals)
+
+
+@register.filter
+def vdate(value):
+    """A date as dd/mm/yyyy; the open ends of a validity span show as nothing."""
+    return dates.format_date(value)

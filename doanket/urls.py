@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from doanket.accounts import views as account_views
+from doanket.api.urls import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("search/", account_views.search, name="search"),
+    path("accounts/", include("doanket.accounts.urls")),
+    path("units/", include("doanket.units.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
