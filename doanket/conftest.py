@@ -57,7 +57,14 @@ def build_cast_tree() -> SimpleNamespace:
         unit = make_unit(key, name, Unit.Kind.COMMUNE, valid_from=REFORM_DATE)
         unit_link_create(child=unit, parent=t.P, valid_from=REFORM_DATE)
         setattr(t, key, unit)
-    for key, new in (("A1", "N1"), ("A2", "N1"), ("A3", "N1"), ("A4", "N2"), ("A5", "N2"), ("A6", "N2")):
+    for key, new in (
+        ("A1", "N1"),
+        ("A2", "N1"),
+        ("A3", "N1"),
+        ("A4", "N2"),
+        ("A5", "N2"),
+        ("A6", "N2"),
+    ):
         unit_link_create(child=getattr(t, key), parent=getattr(t, new), valid_from=REFORM_DATE)
     for key in ("C1", "C2", "C3", "C4", "D1", "D2"):
         unit_end(unit=getattr(t, key), last_day=LAST_OLD_DAY)
@@ -72,11 +79,15 @@ def build_cast_tree() -> SimpleNamespace:
             old=getattr(t, old), new=getattr(t, new), date=REFORM_DATE, kind=kind, primary=primary
         )
     t.N1_farmers = MemberOrg.objects.create(
-        unit=t.N1, org_type=MemberOrg.OrgType.FARMERS, name="Hội Nông dân Phường Cẩm Giàng",
+        unit=t.N1,
+        org_type=MemberOrg.OrgType.FARMERS,
+        name="Hội Nông dân Phường Cẩm Giàng",
         valid_from=REFORM_DATE,
     )
     t.N2_women = MemberOrg.objects.create(
-        unit=t.N2, org_type=MemberOrg.OrgType.WOMEN, name="Hội Phụ nữ Xã Đoàn Kết",
+        unit=t.N2,
+        org_type=MemberOrg.OrgType.WOMEN,
+        name="Hội Phụ nữ Xã Đoàn Kết",
         valid_from=REFORM_DATE,
     )
     return t

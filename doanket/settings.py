@@ -92,6 +92,7 @@ TEMPLATES = [
     },
 ]
 
+(BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'doanket.sqlite3'}"),

@@ -100,9 +100,23 @@ def nfc(s: str) -> str:
 
 # Old-style vs new-style tone placement ("Hoà"/"Hòa", "Thuỷ"/"Thủy") is not a real
 # disagreement between sources; only the cross-check folds it.
-_TONE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-         "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-         "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+_TONE = {
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
 _TONE_RE = re.compile("(" + "|".join(_TONE) + r")(?=\W|$)")
 
 
@@ -183,7 +197,9 @@ def load_new():
 
 def load_mapping(old_key_to_code, new_key_to_code):
     """Return {old_ref: {new_code: is_default}} with old_ref=("commune"|"district", code)."""
-    assert sorted(vau_conv.DICT_PROVINCE[HP_KEY]) == sorted([HD_KEY, HP_KEY]), vau_conv.DICT_PROVINCE[HP_KEY]
+    assert sorted(vau_conv.DICT_PROVINCE[HP_KEY]) == sorted([HD_KEY, HP_KEY]), (
+        vau_conv.DICT_PROVINCE[HP_KEY]
+    )
     mapping: dict[tuple, dict[str, bool]] = defaultdict(dict)
     for new_key, olds in vau_conv.DICT_PROVINCE_WARD_NO_DIVIDED[HP_KEY].items():
         for ok in olds:
@@ -261,16 +277,31 @@ def build(args):
                 primary = True
             else:
                 kind, primary = "merge", True
-            succ.append({"old": old_key, "new": f"new:{n}", "date": REFORM_DATE,
-                         "kind": kind, "primary": bool(primary)})
+            succ.append(
+                {
+                    "old": old_key,
+                    "new": f"new:{n}",
+                    "date": REFORM_DATE,
+                    "kind": kind,
+                    "primary": bool(primary),
+                }
+            )
     succ.sort(key=lambda s: (len(s["old"]), s["old"], s["new"]))
 
     # ---- checks --------------------------------------------------------------
     by_key = {u["key"]: u for u in units}
     hd_d = [u for u in units if u["kind"] == "district" and u["parent"] == HD]
     hp_d = [u for u in units if u["kind"] == "district" and u["parent"] == HP]
-    hd_c = [u for u in units if u["kind"] == "commune" and by_key.get(u["parent"], {}).get("parent") == HD]
-    hp_c = [u for u in units if u["kind"] == "commune" and u["valid_to"] and by_key[u["parent"]]["parent"] == HP]
+    hd_c = [
+        u
+        for u in units
+        if u["kind"] == "commune" and by_key.get(u["parent"], {}).get("parent") == HD
+    ]
+    hp_c = [
+        u
+        for u in units
+        if u["kind"] == "commune" and u["valid_to"] and by_key[u["parent"]]["parent"] == HP
+    ]
     new_c = [u for u in units if u["kind"] == "commune" and u["valid_from"] == REFORM_DATE]
     new_types = Counter(type_word(u["name"]) for u in new_c)
     assert len(hd_d) == EXPECTED["hd_districts"], len(hd_d)
@@ -300,8 +331,12 @@ def build(args):
     assert all(by_key[s["old"]]["code"] == "318" for s in district_rows), district_rows
     assert not any(u["parent"] == "318" for u in units), "Bạch Long Vĩ unexpectedly has communes"
 
-    data = {"source": f"vietnamadminunits {vau_version}", "reform_date": REFORM_DATE,
-            "units": units, "successions": succ}
+    data = {
+        "source": f"vietnamadminunits {vau_version}",
+        "reform_date": REFORM_DATE,
+        "units": units,
+        "successions": succ,
+    }
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     text = unicodedata.normalize("NFC", text)
     assert len(text.encode("utf-8")) < 1_000_000
@@ -311,18 +346,29 @@ def build(args):
     # ---- report --------------------------------------------------------------
     kinds = Counter(s["kind"] for s in succ if by_key[s["old"]]["kind"] == "commune")
     split_olds = {s["old"] for s in succ if s["kind"] == "split"}
-    print(f"source: vietnamadminunits {vau_version}; vietnam-provinces {version('vietnam-provinces')} (cross-check)")
-    print(f"legacy Hải Dương: {len(hd_d)} district-level, {len(hd_c)} commune-level "
-          f"{dict(Counter(type_word(u['name']) for u in hd_c))}")
-    print(f"legacy Hải Phòng: {len(hp_d)} district-level, {len(hp_c)} commune-level "
-          f"{dict(Counter(type_word(u['name']) for u in hp_c))}")
+    print(
+        f"source: vietnamadminunits {vau_version}; "
+        f"vietnam-provinces {version('vietnam-provinces')} (cross-check)"
+    )
+    print(
+        f"legacy Hải Dương: {len(hd_d)} district-level, {len(hd_c)} commune-level "
+        f"{dict(Counter(type_word(u['name']) for u in hd_c))}"
+    )
+    print(
+        f"legacy Hải Phòng: {len(hp_d)} district-level, {len(hp_c)} commune-level "
+        f"{dict(Counter(type_word(u['name']) for u in hp_c))}"
+    )
     print(f"new Hải Phòng: {len(new_c)} commune-level {dict(new_types)}")
-    print(f"successions: {len(succ)} rows; commune rows by kind {dict(kinds)}; "
-          f"old communes split: {len(split_olds)}; province rows: 1; "
-          f"district rows (Bạch Long Vĩ): {len(district_rows)}")
+    print(
+        f"successions: {len(succ)} rows; commune rows by kind {dict(kinds)}; "
+        f"old communes split: {len(split_olds)}; province rows: 1; "
+        f"district rows (Bạch Long Vĩ): {len(district_rows)}"
+    )
     for old, n, was_default in fixes:
-        print(f"CORRECTION: dropped {old} {communes[old][0]} ({districts[communes[old][1]][0]}) -> "
-              f"new:{n} {new[n]} (name clash across provinces; upstream default={was_default})")
+        print(
+            f"CORRECTION: dropped {old} {communes[old][0]} ({districts[communes[old][1]][0]}) -> "
+            f"new:{n} {new[n]} (name clash across provinces; upstream default={was_default})"
+        )
     for w in warnings:
         print("WARNING:", w)
     cross_check(new, provinces, districts, communes, args.vp_legacy_json)
@@ -331,7 +377,7 @@ def build(args):
 
 def cross_check(new, provinces, districts, communes, vp_legacy_json):
     try:
-        from vietnam_provinces import Ward, ProvinceCode
+        from vietnam_provinces import ProvinceCode, Ward
     except ImportError:
         print("DISAGREE: vietnam-provinces not installed, new-unit cross-check skipped")
         return
@@ -344,16 +390,23 @@ def cross_check(new, provinces, districts, communes, vp_legacy_json):
             continue
         n_dis += 1
         if mine and not theirs:
-            print(f"DISAGREE new {code} {mine}: not in vietnam-provinces"
-                  + (f" (it has {mine} as {vp_by_name[mine]})" if mine in vp_by_name else ""))
+            print(
+                f"DISAGREE new {code} {mine}: not in vietnam-provinces"
+                + (f" (it has {mine} as {vp_by_name[mine]})" if mine in vp_by_name else "")
+            )
         elif theirs and not mine:
             print(f"DISAGREE new {code} {theirs.name}: only in vietnam-provinces")
         else:
             print(f"DISAGREE new {code}: {mine!r} vs vietnam-provinces {theirs.name!r}")
-    print(f"cross-check new Hải Phòng vs vietnam-provinces: {len(vp)} vs {len(new)} units, "
-          f"{n_dis} disagreements (tone-mark placement ignored)")
+    print(
+        f"cross-check new Hải Phòng vs vietnam-provinces: {len(vp)} vs {len(new)} units, "
+        f"{n_dis} disagreements (tone-mark placement ignored)"
+    )
     if not vp_legacy_json:
-        print("(legacy cross-check skipped: pass --vp-legacy-json with vietnam-provinces 0.6.0's nested-divisions.json)")
+        print(
+            "(legacy cross-check skipped: pass --vp-legacy-json with "
+            "vietnam-provinces 0.6.0's nested-divisions.json)"
+        )
         return
     legacy = json.loads(Path(vp_legacy_json).read_text(encoding="utf-8"))
     n_dis = 0
@@ -369,7 +422,9 @@ def cross_check(new, provinces, districts, communes, vp_legacy_json):
                 print(f"DISAGREE legacy district {dc} {d['name']}: missing here")
             elif tone_fold(d["name"]) != tone_fold(districts[dc][0]):
                 n_dis += 1
-                print(f"DISAGREE legacy district {dc}: {districts[dc][0]!r} vs vp-0.6 {d['name']!r}")
+                print(
+                    f"DISAGREE legacy district {dc}: {districts[dc][0]!r} vs vp-0.6 {d['name']!r}"
+                )
             for w in d["wards"]:
                 wc = str(w["code"]).zfill(5)
                 seen.add(wc)
@@ -378,15 +433,21 @@ def cross_check(new, provinces, districts, communes, vp_legacy_json):
                     print(f"DISAGREE legacy commune {wc} {w['name']}: missing/other district here")
                 elif tone_fold(w["name"]) != tone_fold(communes[wc][0]):
                     n_dis += 1
-                    print(f"DISAGREE legacy commune {wc}: {communes[wc][0]!r} vs vp-0.6 {w['name']!r}")
+                    print(
+                        f"DISAGREE legacy commune {wc}: {communes[wc][0]!r} vs vp-0.6 {w['name']!r}"
+                    )
     for wc in sorted(set(communes) - seen):
         n_dis += 1
         print(f"DISAGREE legacy commune {wc} {communes[wc][0]}: not in vp-0.6")
-    print(f"cross-check legacy vs vietnam-provinces 0.6.0 data: {n_dis} disagreements "
-          "(tone-mark placement ignored)")
+    print(
+        f"cross-check legacy vs vietnam-provinces 0.6.0 data: {n_dis} disagreements "
+        "(tone-mark placement ignored)"
+    )
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--vp-legacy-json", help="nested-divisions.json of vietnam-provinces 0.6.0 (optional)")
+    ap.add_argument(
+        "--vp-legacy-json", help="nested-divisions.json of vietnam-provinces 0.6.0 (optional)"
+    )
     build(ap.parse_args())

@@ -30,7 +30,9 @@ def _with_primary_predecessors(unit_ids: set[int]) -> set[int]:
 
 
 def _paths_of(unit_ids: set[int]) -> list[str]:
-    return sorted(set(UnitLink.objects.filter(child_id__in=unit_ids).values_list("path", flat=True)))
+    return sorted(
+        set(UnitLink.objects.filter(child_id__in=unit_ids).values_list("path", flat=True))
+    )
 
 
 def _any_prefix(prefixes: list[str]) -> Q:

@@ -33,10 +33,24 @@ ROLE_TITLE = {
     Role.ADMIN: "Quản trị đơn vị",
 }
 DEMO_NAMES = [
-    "Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Đức",
-    "Vũ Thị Hạnh", "Đặng Văn Hùng", "Bùi Thị Lan", "Đỗ Văn Minh", "Ngô Thị Ngọc",
-    "Dương Văn Phúc", "Lý Thị Quỳnh", "Đinh Văn Sơn", "Trịnh Thị Thu", "Mai Văn Tuấn",
-    "Cao Thị Uyên", "Phan Văn Vinh", "Tạ Thị Xuân",
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Văn Cường",
+    "Phạm Thị Dung",
+    "Hoàng Văn Đức",
+    "Vũ Thị Hạnh",
+    "Đặng Văn Hùng",
+    "Bùi Thị Lan",
+    "Đỗ Văn Minh",
+    "Ngô Thị Ngọc",
+    "Dương Văn Phúc",
+    "Lý Thị Quỳnh",
+    "Đinh Văn Sơn",
+    "Trịnh Thị Thu",
+    "Mai Văn Tuấn",
+    "Cao Thị Uyên",
+    "Phan Văn Vinh",
+    "Tạ Thị Xuân",
 ]
 
 

@@ -16,9 +16,7 @@ class LoginForm(AuthenticationForm):
             "chữ hoa, chữ thường và bộ gõ tiếng Việt)."
         ),
         "inactive": _("Tài khoản này đã bị khóa. Hãy liên hệ quản trị đơn vị."),
-        "slowed": _(
-            "Bạn đã đăng nhập sai nhiều lần. Hãy đợi %(seconds)s giây rồi thử lại."
-        ),
+        "slowed": _("Bạn đã đăng nhập sai nhiều lần. Hãy đợi %(seconds)s giây rồi thử lại."),
     }
 
     def clean(self):
@@ -76,16 +74,16 @@ class OrgChoiceField(forms.ModelChoiceField):
 class GrantForm(TargetChoiceMixin, forms.Form):
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
     unit = UnitChoiceField(
-        label=_("Trên đơn vị"), queryset=Unit.objects.none(), required=False,
+        label=_("Trên đơn vị"),
+        queryset=Unit.objects.none(),
+        required=False,
         error_messages={"invalid_choice": _("Đơn vị đã chọn không có trong phạm vi của bạn.")},
     )
     member_org = OrgChoiceField(
         label=_("Hoặc trên tổ chức thành viên"),
         queryset=MemberOrg.objects.none(),
         required=False,
-        error_messages={
-            "invalid_choice": _("Tổ chức đã chọn không có trong phạm vi của bạn.")
-        },
+        error_messages={"invalid_choice": _("Tổ chức đã chọn không có trong phạm vi của bạn.")},
     )
 
     def clean(self):
@@ -121,8 +119,15 @@ class UserCreateForm(GrantForm):
     )
 
     field_order = [
-        "username", "full_name", "position", "email", "phone", "password",
-        "role", "unit", "member_org",
+        "username",
+        "full_name",
+        "position",
+        "email",
+        "phone",
+        "password",
+        "role",
+        "unit",
+        "member_org",
     ]
 
     def clean_full_name(self):

@@ -107,9 +107,7 @@ def user_create(
     _check_can_grant(admin=admin, unit=unit, member_org=member_org)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("Tên đăng nhập “%(name)s” đã có người dùng.") % {"name": username})
-    user = User(
-        username=username, full_name=full_name, email=email, phone=phone, position=position
-    )
+    user = User(username=username, full_name=full_name, email=email, phone=phone, position=position)
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()

@@ -100,9 +100,7 @@ def user_list(request):
     )
     if form.is_valid() and form.cleaned_data["q"]:
         key = fold(form.cleaned_data["q"])
-        users = users.filter(full_name_folded__contains=key) | users.filter(
-            username__icontains=key
-        )
+        users = users.filter(full_name_folded__contains=key) | users.filter(username__icontains=key)
     users = selectors.in_vietnamese_order(users, "full_name")[:200]
     return render(request, "accounts/user_list.html", {"users": users, "form": form})
 

@@ -108,11 +108,23 @@ def unit_detail(request, code: str, on: str | None = None):
     became, came_from = selectors.unit_successions(unit=unit)
     data = _out(unit, link.parent.code if link and link.parent else None)
     data["became"] = [
-        {"code": s.new.code, "name": s.new.name, "kind": s.kind, "primary": s.primary, "date": s.date}
+        {
+            "code": s.new.code,
+            "name": s.new.name,
+            "kind": s.kind,
+            "primary": s.primary,
+            "date": s.date,
+        }
         for s in became
     ]
     data["came_from"] = [
-        {"code": s.old.code, "name": s.old.name, "kind": s.kind, "primary": s.primary, "date": s.date}
+        {
+            "code": s.old.code,
+            "name": s.old.name,
+            "kind": s.kind,
+            "primary": s.primary,
+            "date": s.date,
+        }
         for s in came_from
     ]
     return data

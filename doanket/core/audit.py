@@ -24,7 +24,8 @@ def audit_record(
         summary=summary[:500],
         before=before,
         after=after,
-        username=username or (actor.get_username() if actor is not None and actor.is_authenticated else ""),
+        username=username
+        or (actor.get_username() if actor is not None and actor.is_authenticated else ""),
         ip_address=ip_address,
     )
 

@@ -8,17 +8,44 @@ from pathlib import Path
 from django.db import transaction
 
 from doanket.core.lib.vn_text import fold, nfc
-
 from doanket.units.models import BEGINNING, END, REFORM_DATE, MemberOrg, Succession, Unit, UnitLink
 
 FIXTURE = Path(__file__).parent / "fixtures" / "divisions.json"
 LAST_LEGACY_DAY = REFORM_DATE - datetime.timedelta(days=1)
 
 VILLAGE_NAMES = [
-    "Đông", "Đoài", "Nam", "Bắc", "Thượng", "Hạ", "Trung", "An Lạc", "Phú Xá", "Tân Lập",
-    "Cao Xá", "Hòa Bình", "Đại Đồng", "Thanh Liễu", "Văn Xá", "Kim Đôi", "Lạc Dục", "Phương Độ",
-    "Mỹ Xá", "Quảng Xá", "Ngọc Lặc", "Vĩnh Lại", "Cổ Dũng", "Đồng Tâm", "Tiền Phong",
-    "Quyết Thắng", "Hưng Long", "Bình Minh", "Ấp Bắc", "Ưng Hòe", "Lý Văn", "Đào Xá",
+    "Đông",
+    "Đoài",
+    "Nam",
+    "Bắc",
+    "Thượng",
+    "Hạ",
+    "Trung",
+    "An Lạc",
+    "Phú Xá",
+    "Tân Lập",
+    "Cao Xá",
+    "Hòa Bình",
+    "Đại Đồng",
+    "Thanh Liễu",
+    "Văn Xá",
+    "Kim Đôi",
+    "Lạc Dục",
+    "Phương Độ",
+    "Mỹ Xá",
+    "Quảng Xá",
+    "Ngọc Lặc",
+    "Vĩnh Lại",
+    "Cổ Dũng",
+    "Đồng Tâm",
+    "Tiền Phong",
+    "Quyết Thắng",
+    "Hưng Long",
+    "Bình Minh",
+    "Ấp Bắc",
+    "Ưng Hòe",
+    "Lý Văn",
+    "Đào Xá",
 ]
 
 

@@ -53,7 +53,11 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.name = nfc(self.name)
         self.name_folded = fold(self.name)
-        if "update_fields" in kwargs and kwargs["update_fields"] and "name" in kwargs["update_fields"]:
+        if (
+            "update_fields" in kwargs
+            and kwargs["update_fields"]
+            and "name" in kwargs["update_fields"]
+        ):
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded"}
         super().save(*args, **kwargs)
 
@@ -62,9 +66,7 @@ class Unit(models.Model):
         if not self.name:
             raise ValidationError({"name": _("Tên đơn vị không được để trống.")})
         if self.valid_from > self.valid_to:
-            raise ValidationError(
-                {"valid_to": _("Ngày kết thúc hiệu lực phải sau ngày bắt đầu.")}
-            )
+            raise ValidationError({"valid_to": _("Ngày kết thúc hiệu lực phải sau ngày bắt đầu.")})
 
     def is_valid_on(self, on: datetime.date) -> bool:
         return self.valid_from <= on <= self.valid_to
@@ -105,9 +107,7 @@ class UnitLink(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_from__lte=F("valid_to")), name="unitlink_span_ordered"
             ),
-            models.CheckConstraint(
-                condition=~Q(child=F("parent")), name="unitlink_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(child=F("parent")), name="unitlink_not_own_parent"),
         ]
         indexes = [
             models.Index(fields=["parent", "valid_from", "valid_to"]),

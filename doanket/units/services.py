@@ -112,9 +112,7 @@ def unit_move(*, unit: Unit, parent: Unit | None, on: datetime.date) -> UnitLink
     old_prefix = current.path
     end = current.valid_to
     new_prefix = (
-        f"/{unit.pk}/"
-        if parent is None
-        else f"{unit_link_path_on(unit=parent, on=on)}{unit.pk}/"
+        f"/{unit.pk}/" if parent is None else f"{unit_link_path_on(unit=parent, on=on)}{unit.pk}/"
     )
     descendants = list(
         UnitLink.objects.select_for_update()
@@ -162,7 +160,6 @@ def unit_link_path_on(*, unit: Unit, on: datetime.date) -> str:
     return link.path
 
 
-
 @transaction.atomic
 def unit_end(*, unit: Unit, last_day: datetime.date) -> None:
     """End a unit (merged away, split, or its level abolished) after its last day."""
@@ -188,9 +185,7 @@ def unit_end(*, unit: Unit, last_day: datetime.date) -> None:
 
 
 @transaction.atomic
-def succession_record(
-    *, old: Unit, new: Unit, kind: str, primary: bool = True
-) -> Succession:
+def succession_record(*, old: Unit, new: Unit, kind: str, primary: bool = True) -> Succession:
     if old.pk == new.pk:
         raise ValidationError(_("Đơn vị cũ và đơn vị mới phải khác nhau."))
     if new.valid_from <= old.valid_from:

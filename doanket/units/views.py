@@ -93,9 +93,7 @@ def detail(request, pk):
 @login_required
 def member_org_detail(request, pk):
     org = access.access_member_org(request.user, pk)
-    memberships = (
-        Membership.objects.filter(member_org=org).select_related("user").order_by("role")
-    )
+    memberships = Membership.objects.filter(member_org=org).select_related("user").order_by("role")
     return render(
         request,
         "units/member_org.html",

@@ -28,7 +28,9 @@ def test_a_role_outside_the_admins_subtree_is_refused_and_nothing_is_written(cas
 def test_a_role_on_an_organisation_outside_the_scope_is_refused(cast):
     with pytest.raises(ValidationError):
         services.membership_grant(
-            admin=cast.outsider, user=cast.viewer, role=Role.VIEWER,
+            admin=cast.outsider,
+            user=cast.viewer,
+            role=Role.VIEWER,
             member_org=cast.tree.N1_farmers,
         )
 
@@ -49,8 +51,12 @@ def test_revoking_is_audited(cast):
 
 def test_a_user_is_created_with_a_first_role(cast):
     user = services.user_create(
-        admin=cast.admin, username="canbo1", full_name="Nguye\u0302\u0303n Thị Mới",
-        password="mot-mat-khau-dai", role=Role.EDITOR, unit=cast.tree.N2,
+        admin=cast.admin,
+        username="canbo1",
+        full_name="Nguye\u0302\u0303n Thị Mới",
+        password="mot-mat-khau-dai",
+        role=Role.EDITOR,
+        unit=cast.tree.N2,
     )
     assert user.full_name == "Nguyễn Thị Mới"
     assert user.memberships.get().unit == cast.tree.N2
@@ -59,8 +65,12 @@ def test_a_user_is_created_with_a_first_role(cast):
 def test_a_weak_password_leaves_no_user_behind(cast):
     with pytest.raises(ValidationError):
         services.user_create(
-            admin=cast.admin, username="canbo2", full_name="Người Mới",
-            password="12345678", role=Role.EDITOR, unit=cast.tree.N2,
+            admin=cast.admin,
+            username="canbo2",
+            full_name="Người Mới",
+            password="12345678",
+            role=Role.EDITOR,
+            unit=cast.tree.N2,
         )
     assert not User.objects.filter(username="canbo2").exists()
     assert not AuditEvent.objects.filter(action="user.create").exists()

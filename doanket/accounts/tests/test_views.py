@@ -109,7 +109,9 @@ def test_bad_user_input_is_explained_and_nothing_is_written(client_for, cast):
         ({"unit": 999999}, "không có trong phạm vi"),
     ]
     for change, message in cases:
-        response = client.post(reverse("accounts:user_create"), new_user_form(cast.tree.N1, **change))
+        response = client.post(
+            reverse("accounts:user_create"), new_user_form(cast.tree.N1, **change)
+        )
         assert response.status_code == 200, change
         assert message in response.content.decode(), change
     assert not User.objects.filter(username="canbo_moi").exists()

@@ -102,9 +102,7 @@ def test_a_split_commune_sends_areas_to_each_successor(divisions):
     tu_minh = Unit.objects.get(code="10540", valid_to=OLD_DAY)
     heirs = {s.new_id for s in Succession.objects.filter(old=tu_minh)}
     areas = selectors.unit_children(unit=tu_minh, on=OLD_DAY)
-    placed_in = {
-        selectors.unit_link_on(unit=area, on=NEW_DAY).parent_id for area in areas
-    }
+    placed_in = {selectors.unit_link_on(unit=area, on=NEW_DAY).parent_id for area in areas}
     assert placed_in == heirs and len(heirs) == 2
 
 

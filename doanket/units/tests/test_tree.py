@@ -26,7 +26,9 @@ def test_the_new_map_has_communes_straight_under_the_province(tree):
 def test_the_subtree_follows_the_date(tree):
     before = codes(selectors.unit_subtree(unit=tree.P, on=LAST_OLD_DAY))
     after = codes(selectors.unit_subtree(unit=tree.P, on=REFORM_DATE))
-    assert before == sorted(["P", "D1", "D2", "C1", "C2", "C3", "C4", *[f"A{i}" for i in range(1, 7)]])
+    assert before == sorted(
+        ["P", "D1", "D2", "C1", "C2", "C3", "C4", *[f"A{i}" for i in range(1, 7)]]
+    )
     assert after == sorted(["P", "N1", "N2", *[f"A{i}" for i in range(1, 7)]])
 
 

@@ -39,7 +39,9 @@ histories = st.tuples(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(history=histories)
 def test_the_prefix_subtree_equals_the_walked_subtree_on_every_date(db, history):
     UnitLink.objects.all().delete()

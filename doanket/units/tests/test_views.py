@@ -28,7 +28,9 @@ def test_a_month_13_is_refused(client_for, cast):
 
 
 def test_tree_search_ignores_diacritics(client_for, cast):
-    page = client_for(cast.admin).get(reverse("units:tree"), {"q": "cam thuong", "on": "01/06/2024"})
+    page = client_for(cast.admin).get(
+        reverse("units:tree"), {"q": "cam thuong", "on": "01/06/2024"}
+    )
     assert "Xã Cẩm Thượng" in page.content.decode()
 
 

@@ -13,8 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user = User.objects.filter(username=options["username"], is_active=True).first()
         if user is None:
-            raise CommandError(
-                f"Không có người dùng đang hoạt động tên “{options['username']}”."
-            )
+            raise CommandError(f"Không có người dùng đang hoạt động tên “{options['username']}”.")
         _token, raw = ApiToken.issue(user=user, name=options["name"])
         self.stdout.write(raw)

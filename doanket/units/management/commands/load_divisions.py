@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 
 from doanket.units.loading import FIXTURE, divisions_load
@@ -10,16 +12,13 @@ class Command(BaseCommand):
         parser.add_argument("--file", default=str(FIXTURE))
 
     def handle(self, *args, **options):
-        from pathlib import Path
-
         counts = divisions_load(path=Path(options["file"]))
         if not counts:
             self.stdout.write("Đơn vị hành chính đã được nạp trước đó; không thay đổi gì.")
             return
         self.stdout.write(
             self.style.SUCCESS(
-                "Đã nạp {units} đơn vị, {links} quan hệ trực thuộc, {successions} quan hệ kế thừa.".format(
-                    **counts
-                )
+                "Đã nạp {units} đơn vị, {links} quan hệ trực thuộc, "
+                "{successions} quan hệ kế thừa.".format(**counts)
             )
         )
