@@ -1,0 +1,70 @@
+"""Benchmarks: each query against the database's own raw SQL floor, in the same run.
+
+    make bench                       # SQLite, then PostgreSQL if it answers
+    DATABASE_URL=postgres://… .venv/bin/python -m bench
+
+Ratios, not seconds, are the result: these machines are shared and noisy.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def timed(function, repeat=15):
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def run_one():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doanket.settings")
+    os.environ.setdefault("DEBUG", "1")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import units_bench
+
+    call_command("migrate", verbosity=0)
+    print(f"\n== {connection.vendor} ({connection.settings_dict['NAME']})")
+    for name, orm, floor in units_bench.cases():
+        floor_time = timed(floor)
+        orm_time = timed(orm)
+        print(f"{name:<55} floor {floor_time * 1000:8.2f} ms  ×{orm_time / floor_time:5.2f}")
+
+
+def main():
+    if os.getenv("BENCH_CHILD"):
+        run_one()
+        return
+    targets = [("sqlite", f"sqlite:///{os.path.abspath('var/bench.sqlite3')}")]
+    pg = "postgres://postgres@127.0.0.1:5432/doanket_bench"
+    probe = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "select 1"],
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode == 0:
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "create database doanket_bench"],
+            capture_output=True,
+            check=False,
+        )
+        targets.append(("postgresql", pg))
+    else:
+        print("PostgreSQL does not answer on 127.0.0.1:5432; only SQLite is measured.")
+    for _label, url in targets:
+        env = {**os.environ, "BENCH_CHILD": "1", "DATABASE_URL": url}
+        subprocess.run([sys.executable, "-m", "bench"], env=env, check=True)
+
+
+if __name__ == "__main__":
+    main()
