@@ -6,8 +6,9 @@ From 1/7/2025 the districts are gone: P → N1 (C1 merged, C2 split with N1 prim
 N2 (C3, C4 merged, the rest of C2). Areas A1–A3 move to N1, A4–A6 to N2.
 
 People: `admin` manages P, `approver` approves on P, `editor` enters data on N1, `viewer`
-reads N1, `org_editor` enters data for N1's farmers' association, and `outsider`
-administers the sibling commune N2: nothing of N1's may reach them.
+reads N1, `org_editor` enters data for N1's farmers' association, `admin_editor` enters
+data for P, and `outsider` (with `outsider_editor`) works in the sibling commune N2:
+nothing of N1's may reach them.
 """
 
 import datetime
@@ -115,6 +116,8 @@ def cast(tree):
     c.viewer = make_user("viewer", "Phạm Thị Xem", **{Role.VIEWER: tree.N1})
     c.org_editor = make_user("org_editor", "Hoàng Văn Nông", **{Role.EDITOR: tree.N1_farmers})
     c.outsider = make_user("outsider", "Đỗ Văn Ngoài", **{Role.ADMIN: tree.N2})
+    c.outsider_editor = make_user("outsider_editor", "Vũ Thị Bên", **{Role.EDITOR: tree.N2})
+    c.admin_editor = make_user("admin_editor", "Ngô Văn Tỉnh", **{Role.EDITOR: tree.P})
     return c
 
 
@@ -130,3 +133,8 @@ def client_for(client):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "doanket.core",
     "doanket.units",
     "doanket.accounts",
+    "doanket.reporting",
 ]
 
 MIDDLEWARE = [

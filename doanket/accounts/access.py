@@ -42,13 +42,26 @@ def _any_prefix(prefixes: list[str]) -> Q:
     return condition
 
 
-def _scope_unit_ids(user: User, roles: frozenset[str]):
-    """A subquery of the ids of every unit the user's roles reach.
+def scope_of_units(granted: set[int]):
+    """Subqueries of the ids of every unit that roles on the `granted` units reach.
 
     Own subtrees count whole, on every date. A predecessor's subtree counts for what
     has not gone elsewhere: an area of a split commune that now sits in the sibling
     commune belongs to the sibling, not to the primary successor.
     """
+    own = _any_prefix(_paths_of(granted))
+    inherited = _any_prefix(_paths_of(_with_primary_predecessors(granted) - granted))
+    elsewhere_now = (
+        UnitLink.objects.filter(valid_on(timezone.localdate())).exclude(own).values("child_id")
+    )
+    own_ids = UnitLink.objects.filter(own).values("child_id")
+    inherited_ids = (
+        UnitLink.objects.filter(inherited).exclude(child_id__in=elsewhere_now).values("child_id")
+    )
+    return own_ids, inherited_ids
+
+
+def _scope_unit_ids(user: User, roles: frozenset[str]):
     cache = user.__dict__.setdefault("_scope_unit_ids", {})
     if roles not in cache:
         granted = set(
@@ -56,18 +69,7 @@ def _scope_unit_ids(user: User, roles: frozenset[str]):
                 "unit_id", flat=True
             )
         )
-        own = _any_prefix(_paths_of(granted))
-        inherited = _any_prefix(_paths_of(_with_primary_predecessors(granted) - granted))
-        elsewhere_now = (
-            UnitLink.objects.filter(valid_on(timezone.localdate())).exclude(own).values("child_id")
-        )
-        own_ids = UnitLink.objects.filter(own).values("child_id")
-        inherited_ids = (
-            UnitLink.objects.filter(inherited)
-            .exclude(child_id__in=elsewhere_now)
-            .values("child_id")
-        )
-        cache[roles] = (own_ids, inherited_ids)
+        cache[roles] = scope_of_units(granted)
     return cache[roles]
 
 

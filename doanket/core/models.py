@@ -40,3 +40,22 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.action} {self.summary}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(_("Nội dung"), max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Thông báo")
+        verbose_name_plural = _("Thông báo")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text

@@ -24,3 +24,11 @@ def vnumber(value, decimals=None):
 def vdate(value):
     """A date as dd/mm/yyyy; the open ends of a validity span show as nothing."""
     return dates.format_date(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, None when absent."""
+    if mapping is None:
+        return None
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,170 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from doanket.core.models import AuditEvent, Notification
+from doanket.reporting.models import Report, ReportValue
+from doanket.reporting.services import (
+    StaleReport,
+    report_approve,
+    report_open,
+    report_return,
+    report_save,
+    report_submit,
+)
+
+VALUES = {"HGD_TONG": "1.250", "HGD_DANGKY": "1.200", "HGD_DAT": "1.150", "QUY_THU": "12.500.000"}
+
+
+def open_n1(cast, form, code="2026S1"):
+    return report_open(form=form, period=form.period(code), unit=cast.tree.N1, user=cast.editor)
+
+
+def test_an_editor_types_vietnamese_numbers_and_they_are_stored(cast, committee_form):
+    report = open_n1(cast, committee_form)
+    warnings = report_save(
+        report=report, user=cast.editor, values=VALUES, narrative={"results": "Tốt"}
+    )
+    assert warnings == []
+    stored = dict(
+        ReportValue.objects.filter(report=report).values_list("indicator__code", "number")
+    )
+    assert stored["HGD_TONG"] == 1250 and stored["QUY_THU"] == 12_500_000
+    report.refresh_from_db()
+    assert report.narrative == {"results": "Tốt"} and report.version == 2
+    assert report.deadline.isoformat() == "2026-06-16"
+
+
+def test_the_full_cycle_submit_return_resubmit_approve(cast, committee_form):
+    report = open_n1(cast, committee_form)
+    report_save(report=report, user=cast.editor, values=VALUES)
+    report = report_submit(report=report, user=cast.editor)
+    assert report.status == Report.Status.SUBMITTED
+    assert Notification.objects.filter(user=cast.approver).count() == 1
+    report = report_return(report=report, user=cast.approver, reason="Thiếu số liệu quỹ")
+    assert report.status == Report.Status.RETURNED and report.return_reason == "Thiếu số liệu quỹ"
+    assert "Thiếu số liệu quỹ" in Notification.objects.get(user=cast.editor).text
+    report_save(report=report, user=cast.editor, values={"QUY_DAU": "1.000.000"})
+    report = report_submit(report=report, user=cast.editor)
+    report = report_approve(report=report, user=cast.approver)
+    assert report.status == Report.Status.APPROVED
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(report.pk)).values_list("action", flat=True)
+    )
+    for action in ("report.submit", "report.return", "report.approve"):
+        assert action in actions
+
+
+def test_an_approved_report_is_locked(cast, committee_form, file_report):
+    report = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
+    report_approve(report=report, user=cast.approver)
+    with pytest.raises(ValidationError, match="không sửa được"):
+        report_save(report=report, user=cast.editor, values={"HGD_TONG": "1"})
+
+
+def test_a_submitted_report_cannot_be_edited_until_returned(cast, committee_form, file_report):
+    report = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
+    with pytest.raises(ValidationError, match="trả lại"):
+        report_save(report=report, user=cast.editor, values={"HGD_TONG": "1"})
+
+
+def test_a_stale_page_is_refused(cast, committee_form):
+    report = open_n1(cast, committee_form)
+    report_save(report=report, user=cast.editor, values=VALUES, expected_version=1)
+    with pytest.raises(StaleReport):
+        report_save(report=report, user=cast.editor, values={"HGD_TONG": "9"}, expected_version=1)
+    assert ReportValue.objects.get(report=report, indicator__code="HGD_TONG").number == 1250
+
+
+def test_a_broken_rule_warns_on_save_and_blocks_submit(cast, committee_form):
+    report = open_n1(cast, committee_form)
+    warnings = report_save(
+        report=report, user=cast.editor, values={"HGD_TONG": "10", "HGD_DANGKY": "12"}
+    )
+    assert warnings == ["Số hộ đăng ký không được lớn hơn tổng số hộ."]
+    with pytest.raises(ValidationError, match="lớn hơn tổng số hộ"):
+        report_submit(report=report, user=cast.editor)
+    report.refresh_from_db()
+    assert report.status == Report.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("code", "raw", "message"),
+    [
+        ("HGD_TONG", "12,5", "số nguyên"),
+        ("HGD_TONG", "mười", "không hợp lệ"),
+        ("HGD_TONG", "-3", "âm"),
+        ("QUY_THU", "1.000.000,5", "không hợp lệ"),
+        ("QUY_THU", "1.000.000.000.000.000", "không hợp lệ"),
+        ("DUONG_KM", "1e9", "không hợp lệ"),
+    ],
+)
+def test_bad_figures_are_refused_and_nothing_is_written(cast, committee_form, code, raw, message):
+    report = open_n1(cast, committee_form)
+    with pytest.raises(ValidationError, match=message):
+        report_save(report=report, user=cast.editor, values={"HGD_DAT": "5", code: raw})
+    assert not ReportValue.objects.filter(report=report).exists()
+
+
+def test_unknown_and_derived_codes_cannot_be_typed(cast, committee_form):
+    report = open_n1(cast, committee_form)
+    with pytest.raises(ValidationError, match="KHONG_CO"):
+        report_save(report=report, user=cast.editor, values={"KHONG_CO": "1"})
+    with pytest.raises(ValidationError, match="TL_HGD_DAT"):
+        report_save(report=report, user=cast.editor, values={"TL_HGD_DAT": "99"})
+
+
+def test_a_decimal_with_a_comma_is_accepted(cast, committee_form):
+    report = open_n1(cast, committee_form)
+    report_save(report=report, user=cast.editor, values={"DUONG_KM": "97,5"})
+    assert ReportValue.objects.get(report=report).number == 97.5
+
+
+def test_the_read_only_role_cannot_write(cast, committee_form):
+    report = open_n1(cast, committee_form)
+    with pytest.raises(PermissionDenied):
+        report_save(report=report, user=cast.viewer, values=VALUES)
+    with pytest.raises(PermissionDenied):
+        report_submit(report=report, user=cast.viewer)
+
+
+def test_the_outsider_cannot_open_or_write(cast, committee_form):
+    form = committee_form
+    with pytest.raises(PermissionDenied):
+        report_open(form=form, period=form.period("2026S1"), unit=cast.tree.N1, user=cast.outsider)
+    report = open_n1(cast, form)
+    with pytest.raises(PermissionDenied):
+        report_save(report=report, user=cast.outsider, values=VALUES)
+
+
+def test_an_editor_cannot_approve_and_the_sibling_cannot_decide(cast, committee_form, file_report):
+    report = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
+    for user in (cast.editor, cast.viewer, cast.outsider):
+        with pytest.raises(PermissionDenied):
+            report_approve(report=report, user=user)
+
+
+def test_an_approver_does_not_approve_the_report_of_its_own_unit(cast, committee_form):
+    from doanket.accounts.models import Membership, Role
+
+    Membership.objects.create(user=cast.approver, unit=cast.tree.P, role=Role.EDITOR)
+    form = committee_form
+    report = report_open(
+        form=form, period=form.period("2026S1"), unit=cast.tree.P, user=cast.approver
+    )
+    report_submit(report=report, user=cast.approver)
+    with pytest.raises(PermissionDenied):
+        report_approve(report=report, user=cast.approver)
+
+
+def test_returning_needs_a_reason(cast, committee_form, file_report):
+    report = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
+    with pytest.raises(ValidationError, match="lý do"):
+        report_return(report=report, user=cast.approver, reason="  ")
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+
+
+def test_a_period_the_form_does_not_have_is_refused(cast, committee_form):
+    form = committee_form
+    with pytest.raises(ValidationError, match="không có kỳ"):
+        report_open(form=form, period=form.period("2026Q2"), unit=cast.tree.N1, user=cast.editor)
