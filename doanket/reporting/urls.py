@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doanket.reporting import views
+from doanket.reporting import excel_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -12,5 +12,13 @@ urlpatterns = [
         "<str:form_code>/<int:unit_pk>/<str:period_code>/completeness/",
         views.completeness,
         name="completeness",
+    ),
+    path("r/<int:pk>/template.xlsx", excel_views.template_download, name="template"),
+    path("r/<int:pk>/upload/", excel_views.upload, name="upload"),
+    path("r/<int:pk>/upload/<int:upload_pk>/", excel_views.upload_confirm, name="upload_confirm"),
+    path(
+        "<str:form_code>/<int:unit_pk>/<str:period_code>/summary.xlsx",
+        excel_views.summary_export,
+        name="summary",
     ),
 ]
