@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from doanket.api.auth import api_auth
+from doanket.api.reports import periods_router
+from doanket.api.reports import router as reports_router
 from doanket.api.units import router as units_router
 
 api = NinjaAPI(
@@ -15,6 +17,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/units/", units_router)
+api.add_router("/periods/", periods_router)
+api.add_router("/reports/", reports_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -43,6 +43,11 @@ def _check_version(report: Report, expected_version: int | None) -> None:
 
 def parse_value(indicator: Indicator, raw) -> tuple[Decimal | None, str]:
     """A typed figure as (number, text), refused with a sentence naming the indicator."""
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        if indicator.value_type == Indicator.ValueType.TEXT:
+            raw = str(raw)
+        else:
+            return _checked_number(indicator, Decimal(str(raw)), str(raw))
     text = "" if raw is None else str(raw).strip()
     if indicator.value_type == Indicator.ValueType.TEXT:
         if len(text) > MAX_TEXT:
@@ -69,6 +74,20 @@ def parse_value(indicator: Indicator, raw) -> tuple[Decimal | None, str]:
             _("%(name)s: “%(value)s” không hợp lệ — %(reason)s")
             % {"name": indicator.name, "value": text[:50], "reason": error}
         ) from None
+    return _checked_number(indicator, number, text)
+
+
+def _checked_number(indicator: Indicator, number: Decimal, text: str) -> tuple[Decimal, str]:
+    if not number.is_finite():
+        raise ValidationError(
+            _("%(name)s: “%(value)s” không phải là số.")
+            % {"name": indicator.name, "value": text[:50]}
+        )
+    if indicator.value_type == Indicator.ValueType.MONEY and number != number.to_integral():
+        raise ValidationError(
+            _("%(name)s: số tiền phải là số nguyên đồng, không phải “%(value)s”.")
+            % {"name": indicator.name, "value": text[:50]}
+        )
     if indicator.value_type == Indicator.ValueType.INTEGER and number != number.to_integral():
         raise ValidationError(
             _("%(name)s: phải là số nguyên (ví dụ 1.234), không phải “%(value)s”.")
@@ -84,6 +103,8 @@ def parse_value(indicator: Indicator, raw) -> tuple[Decimal | None, str]:
             _("%(name)s: số “%(value)s” quá lớn, hãy kiểm tra lại.")
             % {"name": indicator.name, "value": text[:50]}
         )
+    if number.as_tuple().exponent < -4:
+        number = number.quantize(Decimal("0.0001"))
     return number, ""
 
 
