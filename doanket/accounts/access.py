@@ -165,3 +165,16 @@ def users_managed_by(admin: User) -> QuerySet[User]:
         Q(unit__in=admin_units) | Q(member_org__unit__in=admin_units)
     )
     return User.objects.filter(pk__in=holding.values("user_id")).exclude(is_superuser=True)
+
+
+def can_manage_account(admin: User, person: User) -> bool:
+    """Lock, unlock or reset the password of `person`: only when every role they hold lies
+    inside the admin's scope, so a commune admin cannot touch a province officer."""
+    if person.pk == admin.pk or person.is_superuser:
+        return False
+    if _is_everywhere(admin):
+        return True
+    admin_units = units_for_user(admin, frozenset({Role.ADMIN}))
+    memberships = Membership.objects.filter(user=person)
+    outside = memberships.exclude(Q(unit__in=admin_units) | Q(member_org__unit__in=admin_units))
+    return memberships.exists() and not outside.exists()

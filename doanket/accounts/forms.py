@@ -83,6 +83,7 @@ class GrantForm(TargetChoiceMixin, forms.Form):
         label=_("Hoặc trên tổ chức thành viên"),
         queryset=MemberOrg.objects.none(),
         required=False,
+        empty_label=_("— Chọn tổ chức (nếu phân quyền cho tổ chức) —"),
         error_messages={"invalid_choice": _("Tổ chức đã chọn không có trong phạm vi của bạn.")},
     )
 
@@ -144,6 +145,12 @@ class UserCreateForm(GrantForm):
                 % {"name": username}
             )
         return username
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mật khẩu mới"), widget=forms.PasswordInput, min_length=8, max_length=128
+    )
 
 
 class SearchForm(forms.Form):

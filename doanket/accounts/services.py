@@ -72,6 +72,20 @@ def membership_grant(
 @transaction.atomic
 def membership_revoke(*, admin: User, membership: Membership) -> None:
     _check_can_grant(admin=admin, unit=membership.unit, member_org=membership.member_org)
+    if membership.user_id == admin.pk and membership.role == Role.ADMIN:
+        raise ValidationError(
+            _(
+                "Bạn không thể tự thu hồi quyền quản trị của mình. Hãy nhờ quản trị đơn vị "
+                "cấp trên nếu cần."
+            )
+        )
+    if not Membership.objects.filter(user=membership.user).exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            _(
+                "Đây là vai trò cuối cùng của người dùng này. Nếu người đó thôi công tác, hãy "
+                "khóa tài khoản thay vì thu hồi vai trò."
+            )
+        )
     facts = _membership_facts(membership)
     audit_record(
         action="membership.revoke",
@@ -122,6 +136,32 @@ def user_create(
     )
     membership_grant(admin=admin, user=user, role=role, unit=unit, member_org=member_org)
     return user
+
+
+@transaction.atomic
+def user_set_active(*, admin: User, user: User, active: bool) -> None:
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        action="user.unlock" if active else "user.lock",
+        actor=admin,
+        obj=user,
+        summary=(_("Mở khóa tài khoản %(user)s") if active else _("Khóa tài khoản %(user)s"))
+        % {"user": user.username},
+    )
+
+
+@transaction.atomic
+def user_set_password(*, admin: User, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        action="user.password",
+        actor=admin,
+        obj=user,
+        summary=_("Đặt lại mật khẩu cho %(user)s") % {"user": user.username},
+    )
 
 
 def login_wait_seconds(*, username: str, ip_address: str | None) -> int:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/account/", views.user_account, name="user_account"),
     path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
 ]

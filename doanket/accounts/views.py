@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanket.accounts import access, services
-from doanket.accounts.forms import GrantForm, LoginForm, SearchForm, UserCreateForm
+from doanket.accounts.forms import (
+    GrantForm,
+    LoginForm,
+    PasswordResetForm,
+    SearchForm,
+    UserCreateForm,
+)
 from doanket.accounts.models import Membership, Role
 from doanket.core.lib.vn_text import fold
 from doanket.units import selectors
@@ -68,8 +74,10 @@ def _admin_targets(request):
     Residential areas are many; one is offered when asked for by the link on its page.
     """
     requested = request.POST.get("unit") or request.GET.get("unit") or ""
+    granted = Membership.objects.filter(user=request.user, role=Role.ADMIN).values("unit_id")
     wanted = Q(kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DISTRICT, Unit.Kind.COMMUNE])
-    if requested.isdigit():
+    wanted |= Q(pk__in=granted)
+    if requested.isascii() and requested.isdigit():
         wanted |= Q(pk=int(requested))
     units = access.units_for_user(request.user, ADMIN).filter(valid_on(selectors.today()), wanted)
     orgs = access.member_orgs_for_user(request.user, ADMIN).filter(valid_on(selectors.today()))
@@ -162,17 +170,56 @@ def user_detail(request, pk):
     memberships = person.memberships.select_related("unit", "member_org__unit").order_by("id")
     manageable_units = set(access.units_for_user(request.user, ADMIN).values_list("pk", flat=True))
     rows = [
-        (
-            m,
-            (m.unit_id in manageable_units)
-            if m.unit_id
-            else (m.member_org.unit_id in manageable_units),
-        )
+        m
         for m in memberships
+        if (m.unit_id if m.unit_id else m.member_org.unit_id) in manageable_units
     ]
     return render(
-        request, "accounts/user_detail.html", {"person": person, "rows": rows, "form": form}
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": person,
+            "rows": rows,
+            "hidden_roles": len(memberships) - len(rows),
+            "form": form,
+            "can_manage_account": access.can_manage_account(request.user, person),
+            "password_form": PasswordResetForm(),
+        },
     )
+
+
+@login_required
+@require_POST
+def user_account(request, pk):
+    """Lock, unlock or set a new password for a user wholly inside the admin's scope."""
+    _require_admin(request.user)
+    person = access.access_managed_user(request.user, pk)
+    if not access.can_manage_account(request.user, person):
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action == "lock":
+            services.user_set_active(admin=request.user, user=person, active=False)
+            messages.success(request, _("Đã khóa tài khoản."))
+        elif action == "unlock":
+            services.user_set_active(admin=request.user, user=person, active=True)
+            messages.success(request, _("Đã mở khóa tài khoản."))
+        elif action == "password":
+            form = PasswordResetForm(request.POST)
+            if not form.is_valid():
+                for message in form.errors.get("password", []):
+                    messages.error(request, message)
+                return redirect("accounts:user_detail", pk=person.pk)
+            services.user_set_password(
+                admin=request.user, user=person, password=form.cleaned_data["password"]
+            )
+            messages.success(request, _("Đã đặt mật khẩu mới; hãy báo cho người dùng."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("accounts:user_detail", pk=person.pk)
 
 
 @login_required
@@ -183,9 +230,13 @@ def membership_revoke(request, pk):
         Membership.objects.select_related("unit", "member_org__unit", "user"), pk=pk
     )
     person = access.access_managed_user(request.user, membership.user_id)
+    if not access.can_manage_unit(request.user, membership.unit or membership.member_org.unit):
+        raise Http404
     try:
         services.membership_revoke(admin=request.user, membership=membership)
-    except ValidationError:
-        raise Http404 from None
-    messages.success(request, _("Đã thu hồi vai trò."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã thu hồi vai trò."))
     return redirect("accounts:user_detail", pk=person.pk)

@@ -42,6 +42,8 @@ class ErrorOut(Schema):
 def _date(text: str | None) -> datetime.date:
     if not text:
         return selectors.today()
+    if len(text) > 30:
+        raise HttpError(400, _("Ngày quá dài; hãy dùng dạng yyyy-mm-dd hoặc dd/mm/yyyy."))
     try:
         return parse_date(text)
     except ValueError as error:
@@ -65,9 +67,11 @@ def _out(unit: Unit, parent_code: str | None) -> dict:
 
 
 def _scoped_by_code(request, code: str, on: datetime.date) -> Unit:
+    """The unit bearing `code` on `on`; only when none does, the latest that bore it."""
     scope = access.units_for_user(request.user)
-    unit = scope.filter(valid_on(on), code=code).first()
-    if unit is None:
+    if Unit.objects.filter(valid_on(on), code=code).exists():
+        unit = scope.filter(valid_on(on), code=code).first()
+    else:
         unit = scope.filter(code=code).order_by("-valid_from").first()
     if unit is None:
         raise Http404

@@ -23,9 +23,16 @@ class VietnameseDateField(forms.Field):
 
 class MapDateForm(forms.Form):
     on = VietnameseDateField(label=_("Xem cây đơn vị vào ngày"), required=False)
-    q = forms.CharField(label=_("Tìm đơn vị"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Tìm đơn vị"),
+        required=False,
+        max_length=100,
+        error_messages={"max_length": _("Từ khóa tìm kiếm dài quá 100 ký tự; hãy gõ ngắn hơn.")},
+    )
 
     def map_date(self, default: datetime.date) -> datetime.date:
-        if self.is_valid() and self.cleaned_data["on"]:
-            return self.cleaned_data["on"]
+        """The date asked for, even when another field (the search) was refused."""
+        if self.is_bound:
+            self.is_valid()
+            return self.cleaned_data.get("on") or default
         return default

@@ -1,4 +1,4 @@
-// Expand or collapse a unit's children in the tree; children arrive by htmx on first open.
+// Expand or collapse a unit's children in the tree; children are fetched on first open.
 document.addEventListener("click", function (event) {
   const toggle = event.target.closest("[data-tree-toggle]");
   if (!toggle) return;
@@ -11,6 +11,6 @@ document.addEventListener("click", function (event) {
   toggle.setAttribute("aria-expanded", String(!open));
   if (!open && !list.dataset.loaded) {
     list.dataset.loaded = "1";
-    htmx.trigger(list, "load-children");
+    htmx.ajax("GET", list.dataset.url, { target: list, swap: "innerHTML" });
   }
 });

@@ -44,6 +44,7 @@ def test_a_duplicate_role_is_refused(cast):
 
 def test_revoking_is_audited(cast):
     membership = Membership.objects.get(user=cast.viewer)
+    Membership.objects.create(user=cast.viewer, unit=cast.tree.A1, role=Role.EDITOR)
     services.membership_revoke(admin=cast.admin, membership=membership)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert AuditEvent.objects.get(action="membership.revoke").before["user"] == "viewer"
@@ -74,3 +75,26 @@ def test_a_weak_password_leaves_no_user_behind(cast):
         )
     assert not User.objects.filter(username="canbo2").exists()
     assert not AuditEvent.objects.filter(action="user.create").exists()
+
+
+def test_the_last_role_is_not_revoked_but_the_account_can_be_locked(cast):
+    membership = Membership.objects.get(user=cast.viewer)
+    with pytest.raises(ValidationError, match="khóa tài khoản"):
+        services.membership_revoke(admin=cast.admin, membership=membership)
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    services.user_set_active(admin=cast.admin, user=cast.viewer, active=False)
+    cast.viewer.refresh_from_db()
+    assert not cast.viewer.is_active
+    assert AuditEvent.objects.filter(action="user.lock").exists()
+
+
+def test_an_admin_cannot_revoke_its_own_admin_role(cast):
+    membership = Membership.objects.get(user=cast.admin, role=Role.ADMIN)
+    Membership.objects.create(user=cast.admin, unit=cast.tree.P, role=Role.VIEWER)
+    with pytest.raises(ValidationError, match="tự thu hồi"):
+        services.membership_revoke(admin=cast.admin, membership=membership)
+
+
+def test_a_new_password_must_be_strong(cast):
+    with pytest.raises(ValidationError):
+        services.user_set_password(admin=cast.admin, user=cast.viewer, password="12345678")

@@ -148,3 +148,64 @@ def test_an_admin_grants_a_role_on_a_member_organisation(client_for, cast):
     )
     assert response.status_code == 302
     assert Membership.objects.filter(user=cast.viewer, member_org=cast.tree.N1_farmers).exists()
+
+
+def test_a_strange_digit_in_the_unit_parameter_is_harmless(client_for, cast):
+    client = client_for(cast.admin)
+    assert client.get(reverse("accounts:user_create"), {"unit": "²"}).status_code == 200
+    url = reverse("accounts:user_detail", args=[cast.viewer.pk])
+    assert client.get(url, {"unit": "²"}).status_code == 200
+
+
+def test_an_admin_locks_and_resets_a_password(client_for, cast):
+    client = client_for(cast.admin)
+    url = reverse("accounts:user_account", args=[cast.viewer.pk])
+    assert client.post(url, {"action": "lock"}).status_code == 302
+    cast.viewer.refresh_from_db()
+    assert not cast.viewer.is_active
+    client.post(url, {"action": "password", "password": "mot-mat-khau-moi-dai"})
+    cast.viewer.refresh_from_db()
+    assert cast.viewer.check_password("mot-mat-khau-moi-dai")
+    page = client.post(url, {"action": "password", "password": "123"}, follow=True)
+    assert "8" in page.content.decode()
+
+
+def test_a_commune_admin_cannot_lock_a_province_officer(client_for, cast):
+    Membership.objects.create(user=cast.outsider, unit=cast.tree.N1, role=Role.ADMIN)
+    url = reverse("accounts:user_account", args=[cast.approver.pk])
+    assert client_for(cast.outsider).post(url, {"action": "lock"}).status_code == 404
+    cast.approver.refresh_from_db()
+    assert cast.approver.is_active
+
+
+def test_the_account_actions_are_not_found_for_others(client_for, cast):
+    url = reverse("accounts:user_account", args=[cast.editor.pk])
+    assert client_for(cast.viewer).post(url, {"action": "lock"}).status_code == 404
+    assert client_for(cast.outsider).post(url, {"action": "lock"}).status_code == 404
+
+
+def test_the_outsider_does_not_see_roles_outside_its_scope(client_for, cast):
+    Membership.objects.create(user=cast.viewer, unit=cast.tree.N2, role=Role.VIEWER)
+    page = client_for(cast.outsider).get(reverse("accounts:user_detail", args=[cast.viewer.pk]))
+    text = page.content.decode()
+    assert "Phường Cẩm Giàng" not in text and "1 vai trò khác ngoài phạm vi" in text
+
+
+def test_login_ignores_the_case_of_the_username(client, cast):
+    from doanket.conftest import PASSWORD
+
+    client.post("/accounts/login/", {"username": "VIEWER", "password": PASSWORD})
+    assert client.session.get("_auth_user_id") == str(cast.viewer.pk)
+
+
+def test_an_english_browser_still_gets_vietnamese(client, db):
+    response = client.post(
+        "/accounts/login/", {"username": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="en-US"
+    )
+    assert "This field is required" not in response.content.decode()
+
+
+def test_the_not_found_page_is_vietnamese(client_for, cast, settings):
+    settings.DEBUG = False
+    response = client_for(cast.outsider).get(reverse("units:detail", args=[cast.tree.N1.pk]))
+    assert response.status_code == 404 and "Không tìm thấy trang này" in response.content.decode()

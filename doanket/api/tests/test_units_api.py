@@ -91,3 +91,21 @@ def test_an_empty_or_over_long_search_is_refused(api, cast):
 
 def test_the_openapi_document_is_served(client, db):
     assert client.get("/api/openapi.json").status_code == 200
+
+
+def test_a_code_reused_by_a_sibling_unit_is_not_found_for_the_outsider(api, cast):
+    from doanket.units.models import Unit
+
+    Unit.objects.filter(pk=cast.tree.C3.pk).update(code="N1")  # an old commune of N2's past
+    assert api(cast.outsider, "/units/N1", on="2026-01-01").status_code == 404
+    assert api(cast.outsider, "/units/", parent="N1", on="2026-01-01").status_code == 404
+
+
+def test_an_over_long_date_is_not_echoed(api, cast):
+    response = api(cast.admin, "/units/", on="9" * 5000)
+    assert response.status_code == 400 and len(response.json()["detail"]) < 200
+
+
+def test_the_api_docs_are_served_without_a_cdn(client, db):
+    page = client.get("/api/docs").content.decode()
+    assert "cdn.jsdelivr" not in page and "swagger-ui-bundle.js" in page

@@ -95,3 +95,31 @@ def test_a_unit_page_on_a_date_after_its_end_shows_its_last_day(client_for, cast
     url = reverse("units:detail", args=[cast.tree.C2.pk])
     page = client_for(cast.admin).get(url, {"on": AFTER.strftime("%d/%m/%Y")}).content.decode()
     assert "30/06/2025" in page and "Thôn Thượng" in page
+
+
+def test_out_of_scope_units_are_named_without_a_link(client_for, cast):
+    page = client_for(cast.outsider).get(reverse("units:detail", args=[cast.tree.N2.pk]))
+    text = page.content.decode()
+    assert "Xã Ái Quốc" in text
+    assert reverse("units:detail", args=[cast.tree.C2.pk]) not in text
+    assert reverse("units:detail", args=[cast.tree.P.pk]) not in text
+
+
+def test_the_tree_of_an_ended_district_points_to_the_old_map(client_for, cast):
+    from doanket.accounts.models import Membership, Role
+
+    Membership.objects.create(user=cast.viewer, unit=cast.tree.D1, role=Role.VIEWER)
+    page = client_for(cast.viewer).get(reverse("units:tree")).content.decode()
+    assert "Huyện Đông đã kết thúc hoạt động ngày 30/06/2025" in page
+
+
+def test_an_over_long_search_keeps_the_date_and_says_why(client_for, cast):
+    page = client_for(cast.admin).get(reverse("units:tree"), {"q": "x" * 101, "on": "01/06/2024"})
+    text = page.content.decode()
+    assert "dài quá 100 ký tự" in text and 'value="01/06/2024"' in text
+
+
+def test_children_after_the_session_ended_send_htmx_to_the_login(client, cast):
+    url = reverse("units:children", args=[cast.tree.P.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == "/accounts/login/"

@@ -1,13 +1,20 @@
 from django.core.management.base import BaseCommand
 
 from doanket.accounts.demo import DEMO_PASSWORD, demo_load
+from doanket.reporting.demo import demo_reports_load
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu mẫu: đơn vị hành chính, khu dân cư, tổ chức thành viên, người dùng mẫu."
+    help = (
+        "Nạp dữ liệu mẫu: đơn vị hành chính, khu dân cư, tổ chức thành viên, người dùng mẫu, "
+        "biểu mẫu và báo cáo hai năm. Chạy lại không tạo trùng."
+    )
 
     def handle(self, *args, **options):
         logins = demo_load()
+        reports = demo_reports_load()
+        if reports:
+            self.stdout.write(f"Đã tạo {reports} báo cáo mẫu.")
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng."))
         self.stdout.write(f"Mật khẩu chung của các tài khoản mẫu: {DEMO_PASSWORD}")
         width = max(len(username) for username, _label in logins)
