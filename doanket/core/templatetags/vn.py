@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from doanket.core.lib import dates, money
@@ -32,3 +34,14 @@ def get_item(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def vplain(value):
+    """A stored figure as people type it: 1250.0000 → "1.250", 97.5000 → "97,5"."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(value)
+    if number == number.to_integral():
+        return money.format_number(int(number))
+    return money.format_number(number.normalize())
