@@ -367,3 +367,27 @@ class ReportAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ReportUpload(models.Model):
+    """Figures read from an Excel file, kept until the uploader confirms the diff.
+
+    `base_version` is the report's version the diff was shown against: confirming saves
+    with it as the expected version, so a report changed in between is never overwritten.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    values = models.JSONField(default=dict)
+    base_version = models.PositiveIntegerField()
+    filename = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = _("Tệp Excel chờ xác nhận")
+        verbose_name_plural = _("Tệp Excel chờ xác nhận")
+
+    def __str__(self):
+        return f"{self.report_id}: {self.filename}"
