@@ -31,11 +31,17 @@ def run_one():
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import units_bench
+    from bench import reporting_bench, units_bench
 
     call_command("migrate", verbosity=0)
     print(f"\n== {connection.vendor} ({connection.settings_dict['NAME']})")
-    for name, orm, floor in units_bench.cases():
+    cases = units_bench.cases() + reporting_bench.cases()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics after the bulk loads, for both sides
+    only = os.getenv("BENCH_ONLY", "")
+    for name, orm, floor in cases:
+        if only and only not in name:
+            continue
         floor_time = timed(floor)
         orm_time = timed(orm)
         print(f"{name:<55} floor {floor_time * 1000:8.2f} ms  ×{orm_time / floor_time:5.2f}")

@@ -8,6 +8,7 @@ import ast
 import operator
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ class FormulaError(ValueError):
     pass
 
 
+@lru_cache(maxsize=4096)
 def _parse(formula: str) -> ast.Expression:
     try:
         tree = ast.parse((formula or "").strip(), mode="eval")
@@ -52,7 +54,26 @@ def _parse(formula: str) -> ast.Expression:
 
 
 def formula_codes(formula: str) -> set[str]:
-    return {node.id for node in ast.walk(_parse(formula)) if isinstance(node, ast.Name)}
+    return set(_codes(formula))
+
+
+@lru_cache(maxsize=4096)
+def _codes(formula: str) -> frozenset[str]:
+    return frozenset(node.id for node in ast.walk(_parse(formula)) if isinstance(node, ast.Name))
+
+
+@lru_cache(maxsize=256)
+def _order(formulas: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The formulas in an order where each comes after the derived codes it uses."""
+    pending = dict(formulas)
+    ordered = []
+    while pending:
+        ready = [c for c, f in pending.items() if not (_codes(f) & set(pending) - {c})]
+        if not ready:
+            raise FormulaError(_("Các công thức chỉ tiêu tham chiếu vòng tròn lẫn nhau."))
+        for code in ready:
+            ordered.append((code, pending.pop(code)))
+    return tuple(ordered)
 
 
 def evaluate(formula: str, values: Mapping[str, Decimal | None]) -> Decimal | None:
@@ -89,14 +110,9 @@ def derive(values: Mapping[str, Decimal | None], formulas: Mapping[str, str]) ->
     adding up the typed figures.
     """
     result = dict(values)
-    pending = dict(formulas)
-    while pending:
-        ready = [c for c, f in pending.items() if not (formula_codes(f) & set(pending) - {c})]
-        if not ready:
-            raise FormulaError(_("Các công thức chỉ tiêu tham chiếu vòng tròn lẫn nhau."))
-        for code in ready:
-            value = evaluate(pending.pop(code), result)
-            result[code] = None if value is None else value.quantize(Decimal("0.01"))
+    for code, formula in _order(tuple(sorted(formulas.items()))):
+        value = evaluate(formula, result)
+        result[code] = None if value is None else value.quantize(Decimal("0.01"))
     return result
 
 

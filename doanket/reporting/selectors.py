@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Case, CharField, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import StrIndex, Substr
 
 from doanket.reporting import aggregation
 from doanket.reporting.formula import derive
@@ -21,7 +22,6 @@ COUNTED = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 class ChildRow:
     unit: Unit
     values: dict[str, Decimal | None]
-    reports: int = 0
 
 
 @dataclass
@@ -59,17 +59,25 @@ def _representative_path(unit_id: int, on: datetime.date, depth: int = 0) -> str
     return None
 
 
-def _aggregates(reports) -> dict[int, dict[str, tuple]]:
-    """Per reporting unit and indicator: (sum, max, min) of the counted reports."""
-    rows = (
-        ReportValue.objects.filter(report__in=reports, number__isnull=False)
-        .values_list("report__unit_id", "indicator__code")
-        .annotate(Sum("number"), Max("number"), Min("number"))
+def _child_segment(root: str):
+    """The id of the child of the root a placement lies under, as text ('' for the root)."""
+    rest = Substr("report__unit__links__path", len(root) + 1)
+    return Case(
+        When(report__unit__links__path=root, then=Value("")),
+        default=Substr(rest, 1, StrIndex(rest, Value("/")) - 1),
+        output_field=CharField(),
     )
-    per_unit: dict[int, dict[str, tuple]] = {}
-    for unit_id, code, total, high, low in rows:
-        per_unit.setdefault(unit_id, {})[code] = (total, high, low)
-    return per_unit
+
+
+def _stats(rows, by_pk: dict[int, Indicator]) -> dict[str, dict[str, tuple]]:
+    """{child: {code: (sum, max, min)}} from (child, indicator_id, sum[, max, min]) rows."""
+    grouped: dict[str, dict[str, tuple]] = {}
+    for child, indicator_id, *figures in rows:
+        if indicator_id in by_pk:
+            total = figures[0]
+            high, low = (figures[1], figures[2]) if len(figures) == 3 else (total, total)
+            grouped.setdefault(child, {})[by_pk[indicator_id].code] = (total, high, low)
+    return grouped
 
 
 def _pick(stats: dict[str, tuple], how: dict[str, str]) -> dict[str, Decimal]:
@@ -81,6 +89,13 @@ def _pick(stats: dict[str, tuple], how: dict[str, str]) -> dict[str, Decimal]:
     }
 
 
+def _version_items(form: ReportForm, period: Period) -> tuple[FormVersion | None, list[Indicator]]:
+    version = form.version_for(period)
+    if version is None:
+        return None, []
+    return version, [item.indicator for item in version.items()]
+
+
 def report_rollup(
     *,
     form: ReportForm,
@@ -90,76 +105,110 @@ def report_rollup(
     approved_only: bool = False,
 ) -> Rollup:
     """Own figures plus every counted report below `unit` on the map of `on` (by default
-    the period's end), summed per child, then derived and computed indicators."""
+    the period's end), summed per child by the database, then derived and computed
+    indicators. The unit's own report counts whatever its state: they are its figures."""
     on = on or period.end
-    version = form.version_for(period)
+    version, indicators = _version_items(form, period)
     result = Rollup(form, version, unit, period, on, approved_only)
-    indicators = (
-        {i.code: i for i in Indicator.objects.all()}
-        if version is None
-        else {item.indicator.code: item.indicator for item in version.items()}
-    )
-    how = {code: ind.aggregation for code, ind in indicators.items()}
-    root_path = unit_selectors.unit_link_on(unit=unit, on=on)
-    if root_path is None:
+    root_link = unit_selectors.unit_link_on(unit=unit, on=on)
+    if root_link is None or version is None:
         return result
-    root = root_path.path
+    root = root_link.path
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    how = {indicator.code: indicator.aggregation for indicator in indicators}
     statuses = [Report.Status.APPROVED] if approved_only else list(COUNTED)
-    reports = Report.objects.filter(form=form, period_code=period.code)
-    counted = reports.filter(status__in=statuses)
-    placed = counted.filter(valid_on(on, "unit__links__"), unit__links__path__startswith=root)
-    unplaced = counted.exclude(unit__links__in=UnitLink.objects.filter(valid_on(on)))
-    per_unit = _aggregates(placed)
-    paths = dict(
-        UnitLink.objects.filter(valid_on(on), child_id__in=per_unit.keys()).values_list(
-            "child_id", "path"
-        )
+    counted = Q(report__status__in=statuses) | Q(report__unit=unit, report__member_org__isnull=True)
+    values = ReportValue.objects.filter(
+        counted,
+        report__form=form,
+        report__period_code=period.code,
+        number__isnull=False,
     )
-    for unit_id, stats in _aggregates(unplaced).items():
-        path = _representative_path(unit_id, on)
-        if path and path.startswith(root):
-            paths[unit_id] = path
-            for code, triple in stats.items():
-                per_unit.setdefault(unit_id, {})
-                per_unit[unit_id][code] = _merge(per_unit[unit_id].get(code), triple)
-    own_report = reports.filter(unit=unit, member_org__isnull=True).first()
-    own_parts = []
-    if own_report is not None and own_report.status not in statuses:
-        own_stats = _aggregates(Report.objects.filter(pk=own_report.pk)).get(unit.pk, {})
-        own_parts.append(_pick(own_stats, how))
-    by_child: dict[int, list[dict]] = {}
-    for unit_id, stats in per_unit.items():
-        path = paths.get(unit_id)
-        if path is None or not path.startswith(root):
-            continue
-        rest = path[len(root) :].strip("/")
-        values = _pick(stats, how)
-        if not rest:
-            own_parts.append(values)
-        else:
-            by_child.setdefault(int(rest.split("/")[0]), []).append(values)
-    formulas = {
-        code: ind.formula
-        for code, ind in indicators.items()
-        if ind.source == Indicator.Source.DERIVED
-    }
-    children = unit_selectors.unit_children(unit=unit, on=on)
-    for child in children:
-        parts = by_child.get(child.pk, [])
-        values = aggregation.combine(parts, how)
-        result.children.append(ChildRow(child, derive(values, formulas), len(parts)))
-    result.own = derive(aggregation.combine(own_parts, how), formulas)
-    totals = aggregation.combine(own_parts + [v for parts in by_child.values() for v in parts], how)
-    totals.update(computed_values(indicators.values(), unit=unit, period=period, on=on))
+    figures = [Sum("number")]
+    if any(rule in (aggregation.MAX, aggregation.MIN) for rule in how.values()):
+        figures += [Max("number"), Min("number")]
+    placed = (
+        values.filter(
+            valid_on(on, "report__unit__links__"),
+            report__unit__links__path__startswith=root,
+        )
+        .annotate(child=_child_segment(root))
+        .values_list("child", "indicator_id")
+        .annotate(*figures)
+        .order_by()
+    )
+    grouped = _stats(placed, by_pk)
+    _add_unplaced(grouped, values, root, on, by_pk, figures)
+    parts: dict[str, list[dict]] = {child: [_pick(stats, how)] for child, stats in grouped.items()}
+    formulas = {i.code: i.formula for i in indicators if i.source == Indicator.Source.DERIVED}
+    for child in unit_selectors.unit_children(unit=unit, on=on):
+        values_of_child = aggregation.combine(parts.get(str(child.pk), []), how)
+        result.children.append(ChildRow(child, derive(values_of_child, formulas)))
+    result.own = derive(aggregation.combine(parts.get("", []), how), formulas)
+    totals = aggregation.combine([p for group in parts.values() for p in group], how)
+    totals.update(computed_values(indicators, unit=unit, period=period, on=on))
     result.totals = derive(totals, formulas)
-    result.reports_counted = sum(len(parts) for parts in by_child.values()) + len(own_parts)
+    result.reports_counted = _count_reports(form, period, statuses, unit, root, on)
     return result
+
+
+def _count_reports(form, period, statuses, unit, root, on) -> int:
+    return Report.objects.filter(
+        Q(status__in=statuses) | Q(unit=unit, member_org__isnull=True),
+        valid_on(on, "unit__links__"),
+        form=form,
+        period_code=period.code,
+        unit__links__path__startswith=root,
+    ).count()
 
 
 def _merge(existing: tuple | None, new: tuple) -> tuple:
     if existing is None:
         return new
     return (existing[0] + new[0], max(existing[1], new[1]), min(existing[2], new[2]))
+
+
+def _representative_paths(unit_ids: set[int], on: datetime.date) -> dict[int, str | None]:
+    """`_representative_path` for many units: the usual case (an ended commune whose
+    primary successor exists on the map date) in two queries, the rest one by one."""
+    heirs = dict(
+        Succession.objects.filter(old_id__in=unit_ids, primary=True).values_list("old_id", "new_id")
+    )
+    heir_paths = dict(
+        UnitLink.objects.filter(valid_on(on), child_id__in=set(heirs.values())).values_list(
+            "child_id", "path"
+        )
+    )
+    found = {}
+    for unit_id in unit_ids:
+        heir = heirs.get(unit_id)
+        if heir in heir_paths:
+            found[unit_id] = heir_paths[heir]
+        else:
+            found[unit_id] = _representative_path(unit_id, on)
+    return found
+
+
+def _add_unplaced(grouped, values, root, on, by_pk, figures) -> None:
+    """Reports of units that do not exist on the map date (a 2024 commune seen on today's
+    map) count where their representative sits."""
+    unplaced = _stats(
+        values.exclude(valid_on(on, "report__unit__"))
+        .values_list("report__unit_id", "indicator_id")
+        .annotate(*figures)
+        .order_by(),
+        by_pk,
+    )
+    paths = _representative_paths(set(unplaced), on)
+    for unit_id, stats in unplaced.items():
+        path = paths.get(unit_id)
+        if not path or not path.startswith(root):
+            continue
+        rest = path[len(root) :].strip("/")
+        child = rest.split("/")[0] if rest else ""
+        target = grouped.setdefault(child, {})
+        for code, triple in stats.items():
+            target[code] = _merge(target.get(code), triple)
 
 
 @dataclass

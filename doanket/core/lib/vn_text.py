@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 LegacyEncoding = Literal["tcvn3", "vni"]
@@ -268,6 +269,7 @@ def _clusters(text: str) -> list[tuple[str | None, list[str]]]:
     return clusters
 
 
+@lru_cache(maxsize=65536)
 def vi_sort_key(text: str) -> SortKey:
     """Key that sorts strings as PostgreSQL's "vi-VN-x-icu" collation does."""
     primaries: list[int] = []
