@@ -13,8 +13,9 @@ import sys
 import time
 
 
-def timed(function, repeat=15):
+def timed(function, repeat=25):
     samples = []
+    function()  # warm caches on both sides before measuring
     for _ in range(repeat):
         start = time.perf_counter()
         function()

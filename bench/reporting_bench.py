@@ -19,20 +19,28 @@ from doanket.units.loading import member_orgs_create_standard, residential_areas
 from doanket.units.models import BEGINNING, END, Unit, UnitLink
 
 NATION = "VN-BENCH"
+# The floor: one hand-written query giving what the roll-up page shows, the sums per
+# child unit and indicator of the submitted reports below a unit on a map date.
 FLOOR_SQL = (
-    "SELECT v.indicator_id, SUM(v.number) FROM reporting_reportvalue v "
+    "SELECT {child} AS child, v.indicator_id, SUM(v.number) FROM reporting_reportvalue v "
     "JOIN reporting_report r ON r.id = v.report_id "
     "JOIN units_unitlink l ON l.child_id = r.unit_id "
     "WHERE r.form_id = %s AND r.period_code = %s AND r.status IN ('submitted', 'approved') "
     "AND v.number IS NOT NULL AND l.valid_from <= %s AND l.valid_to >= %s AND l.path LIKE %s "
-    "GROUP BY v.indicator_id"
+    "GROUP BY 1, 2"
 )
+CHILD = {
+    "postgresql": "split_part(substr(l.path, {n}), '/', 1)",
+    "sqlite": "substr(substr(l.path, {n}), 1, instr(substr(l.path, {n}), '/') - 1)",
+}
 
 
 def _floor(form, period, on, path):
+    sql = FLOOR_SQL.format(child=CHILD[connection.vendor].format(n=len(path) + 1))
+
     def run():
         with connection.cursor() as cursor:
-            cursor.execute(FLOOR_SQL, [form.pk, period.code, on, on, path + "%"])
+            cursor.execute(sql, [form.pk, period.code, on, on, path + "%"])
             return cursor.fetchall()
 
     return run

@@ -173,3 +173,11 @@ def file_report(committee_form):
         return report
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_form_cache():
+    """Test databases reuse ids after each rollback; cached form contents must not leak."""
+    from doanket.reporting.selectors import _ITEMS_CACHE
+
+    _ITEMS_CACHE.clear()

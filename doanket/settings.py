@@ -88,6 +88,7 @@ TEMPLATES = [
                 "doanket.core.context_processors.site",
                 "doanket.accounts.context_processors.navigation",
                 "doanket.units.context_processors.reform",
+                "doanket.reporting.context_processors.navigation",
             ],
             "builtins": ["doanket.core.templatetags.vn"],
         },

@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", account_views.search, name="search"),
     path("accounts/", include("doanket.accounts.urls")),
     path("units/", include("doanket.units.urls")),
+    path("reports/definitions/", include("doanket.reporting.definition_urls")),
     path("reports/", include("doanket.reporting.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

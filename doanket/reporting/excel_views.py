@@ -180,6 +180,6 @@ def summary_export(request, form_code, unit_pk, period_code):
     )
     scope = set(account_access.units_for_user(request.user).values_list("pk", flat=True))
     result.children = [row for row in result.children if row.unit.pk in scope]
-    indicators = [item.indicator for item in result.version.items()] if result.version else []
+    indicators = result.indicators
     content = excel.summary_workbook(result, indicators)
     return _xlsx(content, "tong-hop", form.code, unit.name, period.code)

@@ -185,6 +185,8 @@ class FormVersion(models.Model):
     valid_from_year = models.PositiveSmallIntegerField(_("Áp dụng từ năm"))
     narrative_parts = models.JSONField(_("Phần lời văn"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped whenever the version's contents change, so caches of them know they are stale.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("Phiên bản biểu mẫu")

@@ -4,12 +4,19 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Max, Min, Q, Sum, Value, When
-from django.db.models.functions import StrIndex, Substr
+from django.db import connection
+from django.db.models import Max, Min, Q, Sum
 
 from doanket.reporting import aggregation
 from doanket.reporting.formula import derive
-from doanket.reporting.models import FormVersion, Indicator, Report, ReportForm, ReportValue
+from doanket.reporting.models import (
+    FormItem,
+    FormVersion,
+    Indicator,
+    Report,
+    ReportForm,
+    ReportValue,
+)
 from doanket.reporting.periods import Period
 from doanket.reporting.registry import computed_values
 from doanket.units import selectors as unit_selectors
@@ -36,6 +43,7 @@ class Rollup:
     own: dict[str, Decimal | None] = field(default_factory=dict)
     children: list[ChildRow] = field(default_factory=list)
     reports_counted: int = 0
+    indicators: list[Indicator] = field(default_factory=list)
 
 
 def _representative_path(unit_id: int, on: datetime.date, depth: int = 0) -> str | None:
@@ -59,16 +67,6 @@ def _representative_path(unit_id: int, on: datetime.date, depth: int = 0) -> str
     return None
 
 
-def _child_segment(root: str):
-    """The id of the child of the root a placement lies under, as text ('' for the root)."""
-    rest = Substr("report__unit__links__path", len(root) + 1)
-    return Case(
-        When(report__unit__links__path=root, then=Value("")),
-        default=Substr(rest, 1, StrIndex(rest, Value("/")) - 1),
-        output_field=CharField(),
-    )
-
-
 def _stats(rows, by_pk: dict[int, Indicator]) -> dict[str, dict[str, tuple]]:
     """{child: {code: (sum, max, min)}} from (child, indicator_id, sum[, max, min]) rows."""
     grouped: dict[str, dict[str, tuple]] = {}
@@ -89,11 +87,117 @@ def _pick(stats: dict[str, tuple], how: dict[str, str]) -> dict[str, Decimal]:
     }
 
 
-def _version_items(form: ReportForm, period: Period) -> tuple[FormVersion | None, list[Indicator]]:
-    version = form.version_for(period)
-    if version is None:
-        return None, []
-    return version, [item.indicator for item in version.items()]
+_ITEMS_CACHE: dict[tuple[int, int], list[Indicator]] = {}
+
+META_SQL = """
+SELECT
+  (SELECT path FROM {links} WHERE child_id = %(unit)s
+     AND valid_from <= %(on)s AND valid_to >= %(on)s ORDER BY valid_from LIMIT 1),
+  (SELECT id FROM {versions} WHERE form_id = %(form)s AND valid_from_year <= %(year)s
+     ORDER BY number DESC LIMIT 1),
+  (SELECT revision FROM {versions} WHERE form_id = %(form)s AND valid_from_year <= %(year)s
+     ORDER BY number DESC LIMIT 1),
+  EXISTS (SELECT 1 FROM {units} WHERE valid_to >= %(low)s AND valid_to < %(high)s),
+  EXISTS (SELECT 1 FROM {units} WHERE valid_from > %(low)s AND valid_from <= %(high)s)
+"""
+
+
+def _rollup_meta(*, form: ReportForm, unit: Unit, period: Period, on: datetime.date):
+    """In one round trip: the unit's path on the map date, the form version in force and
+    its revision, and whether any unit began or ended between the period and the map date
+    (if none did, every unit that reported sits on the map)."""
+    sql = META_SQL.format(
+        links=UnitLink._meta.db_table,
+        versions=FormVersion._meta.db_table,
+        units=Unit._meta.db_table,
+    )
+    params = {
+        "unit": unit.pk,
+        "on": on,
+        "form": form.pk,
+        "year": period.year,
+        "low": min(on, period.start),
+        "high": max(on, period.end),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        root, version_id, revision, ended, began = cursor.fetchone()
+    return root, version_id, revision, bool(ended) or bool(began)
+
+
+def _version_indicators(version_id: int, revision: int) -> list[Indicator]:
+    """The version's indicators in form order, cached by its revision, which every change
+    of the version's contents bumps in the database, so every process sees it."""
+    key = (version_id, revision)
+    if key not in _ITEMS_CACHE:
+        if len(_ITEMS_CACHE) > 256:
+            _ITEMS_CACHE.clear()
+        items = FormItem.objects.filter(section__version_id=version_id).select_related("indicator")
+        _ITEMS_CACHE[key] = [
+            item.indicator for item in items.order_by("section__order", "order", "id")
+        ]
+    return _ITEMS_CACHE[key]
+
+
+ROLLUP_SQL = """
+SELECT CASE WHEN l.path = %(root)s THEN '' ELSE {segment} END AS child,
+       v.indicator_id, SUM(v.number){extremes}, COUNT(*)
+FROM {values} v
+JOIN {reports} r ON r.id = v.report_id
+JOIN {links} l ON l.child_id = r.unit_id
+WHERE r.form_id = %(form)s AND r.period_code = %(period)s
+  AND (r.status IN ({statuses}) OR (r.unit_id = %(unit)s AND r.member_org_id IS NULL))
+  AND v.number IS NOT NULL
+  AND l.valid_from <= %(on)s AND l.valid_to >= %(on)s AND l.path LIKE %(prefix)s
+GROUP BY 1, 2
+"""
+SEGMENT = {
+    "postgresql": "split_part(substr(l.path, %(start)s), '/', 1)",
+    "sqlite": "substr(substr(l.path, %(start)s), 1, instr(substr(l.path, %(start)s), '/') - 1)",
+}
+
+
+def _as_decimal(value) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(Decimal("0.0001"))
+
+
+def _grouped_by_child(*, form, period, unit, root, on, statuses, extremes) -> tuple[dict, int]:
+    """One query: per child of the root ('' for the root itself) and indicator, the sum
+    (and max/min when a form needs them) of the counted figures, and how many reports
+    (a report holds an indicator once, so the rows of a group are its reports)."""
+    sql = ROLLUP_SQL.format(
+        segment=SEGMENT[connection.vendor],
+        extremes=", MAX(v.number), MIN(v.number)" if extremes else "",
+        values=ReportValue._meta.db_table,
+        reports=Report._meta.db_table,
+        links=UnitLink._meta.db_table,
+        statuses=", ".join(f"%(status{i})s" for i in range(len(statuses))),
+    )
+    params = {
+        **{f"status{i}": status for i, status in enumerate(statuses)},
+        "root": root,
+        "start": len(root) + 1,
+        "form": form.pk,
+        "period": period.code,
+        "unit": unit.pk,
+        "on": on,
+        "prefix": root + "%",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    grouped: dict[str, dict[int, tuple]] = {}
+    reports: dict[str, int] = {}
+    for child, indicator_id, total, *rest in rows:
+        count = rest[-1]
+        high, low = (rest[0], rest[1]) if extremes else (total, total)
+        grouped.setdefault(child, {})[indicator_id] = tuple(
+            _as_decimal(x) for x in (total, high, low)
+        )
+        reports[child] = max(reports.get(child, 0), count)
+    return grouped, sum(reports.values())
 
 
 def report_rollup(
@@ -108,37 +212,40 @@ def report_rollup(
     the period's end), summed per child by the database, then derived and computed
     indicators. The unit's own report counts whatever its state: they are its figures."""
     on = on or period.end
-    version, indicators = _version_items(form, period)
+    root, version_id, revision, map_changed = _rollup_meta(
+        form=form, unit=unit, period=period, on=on
+    )
+    version = FormVersion(pk=version_id, form=form, revision=revision) if version_id else None
     result = Rollup(form, version, unit, period, on, approved_only)
-    root_link = unit_selectors.unit_link_on(unit=unit, on=on)
-    if root_link is None or version is None:
+    if root is None or version is None:
         return result
-    root = root_link.path
+    indicators = result.indicators = _version_indicators(version_id, revision)
     by_pk = {indicator.pk: indicator for indicator in indicators}
     how = {indicator.code: indicator.aggregation for indicator in indicators}
     statuses = [Report.Status.APPROVED] if approved_only else list(COUNTED)
-    counted = Q(report__status__in=statuses) | Q(report__unit=unit, report__member_org__isnull=True)
-    values = ReportValue.objects.filter(
-        counted,
-        report__form=form,
-        report__period_code=period.code,
-        number__isnull=False,
+    extremes = any(rule in (aggregation.MAX, aggregation.MIN) for rule in how.values())
+    by_id, result.reports_counted = _grouped_by_child(
+        form=form,
+        period=period,
+        unit=unit,
+        root=root,
+        on=on,
+        statuses=statuses,
+        extremes=extremes,
     )
-    figures = [Sum("number")]
-    if any(rule in (aggregation.MAX, aggregation.MIN) for rule in how.values()):
-        figures += [Max("number"), Min("number")]
-    placed = (
-        values.filter(
-            valid_on(on, "report__unit__links__"),
-            report__unit__links__path__startswith=root,
+    grouped = {
+        child: {by_pk[pk].code: triple for pk, triple in stats.items() if pk in by_pk}
+        for child, stats in by_id.items()
+    }
+    if map_changed:
+        values = ReportValue.objects.filter(
+            Q(report__status__in=statuses) | Q(report__unit=unit, report__member_org__isnull=True),
+            report__form=form,
+            report__period_code=period.code,
+            number__isnull=False,
         )
-        .annotate(child=_child_segment(root))
-        .values_list("child", "indicator_id")
-        .annotate(*figures)
-        .order_by()
-    )
-    grouped = _stats(placed, by_pk)
-    _add_unplaced(grouped, values, root, on, by_pk, figures)
+        figures = [Sum("number"), Max("number"), Min("number")]
+        result.reports_counted += _add_unplaced(grouped, values, root, on, by_pk, figures)
     parts: dict[str, list[dict]] = {child: [_pick(stats, how)] for child, stats in grouped.items()}
     formulas = {i.code: i.formula for i in indicators if i.source == Indicator.Source.DERIVED}
     for child in unit_selectors.unit_children(unit=unit, on=on):
@@ -148,18 +255,7 @@ def report_rollup(
     totals = aggregation.combine([p for group in parts.values() for p in group], how)
     totals.update(computed_values(indicators, unit=unit, period=period, on=on))
     result.totals = derive(totals, formulas)
-    result.reports_counted = _count_reports(form, period, statuses, unit, root, on)
     return result
-
-
-def _count_reports(form, period, statuses, unit, root, on) -> int:
-    return Report.objects.filter(
-        Q(status__in=statuses) | Q(unit=unit, member_org__isnull=True),
-        valid_on(on, "unit__links__"),
-        form=form,
-        period_code=period.code,
-        unit__links__path__startswith=root,
-    ).count()
 
 
 def _merge(existing: tuple | None, new: tuple) -> tuple:
@@ -189,7 +285,7 @@ def _representative_paths(unit_ids: set[int], on: datetime.date) -> dict[int, st
     return found
 
 
-def _add_unplaced(grouped, values, root, on, by_pk, figures) -> None:
+def _add_unplaced(grouped, values, root, on, by_pk, figures) -> int:
     """Reports of units that do not exist on the map date (a 2024 commune seen on today's
     map) count where their representative sits."""
     unplaced = _stats(
@@ -200,15 +296,18 @@ def _add_unplaced(grouped, values, root, on, by_pk, figures) -> None:
         by_pk,
     )
     paths = _representative_paths(set(unplaced), on)
+    counted = 0
     for unit_id, stats in unplaced.items():
         path = paths.get(unit_id)
         if not path or not path.startswith(root):
             continue
+        counted += 1
         rest = path[len(root) :].strip("/")
         child = rest.split("/")[0] if rest else ""
         target = grouped.setdefault(child, {})
         for code, triple in stats.items():
             target[code] = _merge(target.get(code), triple)
+    return counted
 
 
 @dataclass

@@ -276,7 +276,7 @@ def rollup(request, form_code, unit_pk, period_code):
     result = selectors.report_rollup(
         form=form, unit=unit, period=period, on=on, approved_only=approved_only
     )
-    indicators = [item.indicator for item in result.version.items()] if result.version else []
+    indicators = result.indicators
     scope = account_access.units_for_user(request.user).values("pk")
     result.children = [row for row in result.children if row.unit.pk in set(p["pk"] for p in scope)]
     child_reports = {

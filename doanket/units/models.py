@@ -45,7 +45,12 @@ class Unit(models.Model):
                 condition=Q(valid_from__lte=F("valid_to")), name="unit_span_ordered"
             ),
         ]
-        indexes = [models.Index(fields=["code", "valid_from", "valid_to"])]
+        indexes = [
+            models.Index(fields=["code", "valid_from", "valid_to"]),
+            # "did any unit begin or end between two dates?" asked by every roll-up
+            models.Index(fields=["valid_to"], name="unit_valid_to"),
+            models.Index(fields=["valid_from"], name="unit_valid_from"),
+        ]
 
     def __str__(self):
         return self.name

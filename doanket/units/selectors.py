@@ -18,7 +18,10 @@ def in_vietnamese_order(queryset: QuerySet, field: str = "name") -> QuerySet:
 
 
 def unit_link_on(*, unit: Unit, on: datetime.date) -> UnitLink | None:
-    return UnitLink.objects.filter(valid_on(on), child=unit).select_related("parent").first()
+    # Ordered by a column of the (child, valid_from, valid_to) index: ordering by id would
+    # let PostgreSQL walk the primary key of a large table looking for one row.
+    links = UnitLink.objects.filter(valid_on(on), child=unit).select_related("parent")
+    return links.order_by("valid_from").first()
 
 
 def unit_roots(*, on: datetime.date) -> QuerySet[Unit]:
