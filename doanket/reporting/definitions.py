@@ -9,7 +9,7 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -362,6 +362,8 @@ def _version_facts(version: FormVersion) -> dict:
 
 
 def _record_version_change(*, user: User, version: FormVersion, action: str, summary: str, before):
+    # Bulk writes send no signals: mark the contents changed for the roll-up's cache here too.
+    FormVersion.objects.filter(pk=version.pk).update(revision=F("revision") + 1)
     audit_record(
         action=action,
         actor=user,

@@ -142,3 +142,15 @@ def test_every_roll_up_is_own_figures_plus_the_children_roll_ups(
         assert sum((r.values.get("HGD_TONG") or 0) for r in rows) + own.get(code, {}).get(
             "HGD_TONG", 0
         ) == (expected or 0)
+
+
+def test_a_changed_form_version_is_seen_by_the_next_roll_up(cast, committee_form, file_report):
+    from doanket.reporting.models import FormItem
+
+    file_report(cast.editor, cast.tree.N1, "2026S1", {"HGD_TONG": "100"})
+    period = committee_form.period("2026S1")
+    before = report_rollup(form=committee_form, unit=cast.tree.P, period=period)
+    assert "HGD_TONG" in [i.code for i in before.indicators]
+    FormItem.objects.get(indicator__code="HGD_TONG", section__version__form=committee_form).delete()
+    after = report_rollup(form=committee_form, unit=cast.tree.P, period=period)
+    assert "HGD_TONG" not in [i.code for i in after.indicators]
