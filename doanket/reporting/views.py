@@ -30,10 +30,14 @@ def _form_and_period(form_code: str, period_code: str):
 
 
 def _forms_for(target) -> list[ReportForm]:
+    """An organisation's own forms; for a unit, every form, since reports of its kind or
+    of the units and organisations below it are made on them (areas make none)."""
     forms = ReportForm.objects.filter(active=True)
     if hasattr(target, "org_type"):
         return [f for f in forms if target.org_type in f.member_org_types]
-    return [f for f in forms if target.kind in f.reporter_kinds or f.for_member_orgs]
+    if target.kind == "residential_area":
+        return []
+    return list(forms)
 
 
 @login_required
@@ -279,15 +283,19 @@ def rollup(request, form_code, unit_pk, period_code):
     indicators = result.indicators
     scope = account_access.units_for_user(request.user).values("pk")
     result.children = [row for row in result.children if row.unit.pk in set(p["pk"] for p in scope)]
-    child_reports = {
-        r.unit_id: r
-        for r in Report.objects.filter(
-            form=form,
-            period_code=period.code,
-            member_org__isnull=True,
-            unit__in=[row.unit for row in result.children],
-        )
-    }
+    child_reports = (
+        {}
+        if form.for_member_orgs
+        else {
+            r.unit_id: r
+            for r in Report.objects.filter(
+                form=form,
+                period_code=period.code,
+                member_org__isnull=True,
+                unit__in=[row.unit for row in result.children],
+            )
+        }
+    )
     return render(
         request,
         "reporting/rollup.html",

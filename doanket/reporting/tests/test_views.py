@@ -175,3 +175,10 @@ def test_an_attachment_is_kept_and_bad_files_are_refused(client_for, cast, commi
     bad = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
     page = client.post(url, {"action": "attach", "file": bad}, follow=True).content.decode()
     assert "Chỉ nhận tệp" in page and ReportAttachment.objects.count() == 1
+
+
+def test_a_province_officer_is_offered_the_committee_roll_up(client_for, cast, committee_form):
+    page = client_for(cast.approver).get(reverse("reporting:index"), {"year": "2026"})
+    text = page.content.decode()
+    assert committee_form.name in text
+    assert reverse("reporting:rollup", args=[committee_form.code, cast.tree.P.pk, "2026S1"]) in text
