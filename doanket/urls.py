@@ -8,6 +8,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("search/", account_views.search, name="search"),
     path("accounts/", include("doanket.accounts.urls")),
+    path("notifications/", include("doanket.core.urls")),
     path("units/", include("doanket.units.urls")),
     path("reports/definitions/", include("doanket.reporting.definition_urls")),
     path("reports/", include("doanket.reporting.urls")),

@@ -168,3 +168,16 @@ def test_a_period_the_form_does_not_have_is_refused(cast, committee_form):
     form = committee_form
     with pytest.raises(ValidationError, match="không có kỳ"):
         report_open(form=form, period=form.period("2026Q2"), unit=cast.tree.N1, user=cast.editor)
+
+
+def test_the_approver_gets_an_email_where_an_address_exists(
+    cast, committee_form, mailoutbox, django_capture_on_commit_callbacks
+):
+    cast.approver.email = "duyet@example.vn"
+    cast.approver.save(update_fields=["email"])
+    report = open_n1(cast, committee_form)
+    report_save(report=report, user=cast.editor, values=VALUES)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(report=report, user=cast.editor)
+    assert [m.to for m in mailoutbox] == [["duyet@example.vn"]]
+    assert "chờ duyệt" in mailoutbox[0].body
