@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Q
 
+from doanket.core.lib.vn_text import vi_sort_key
 from doanket.reporting import aggregation
 from doanket.reporting.formula import derive
 from doanket.reporting.models import (
@@ -44,27 +45,6 @@ class Rollup:
     children: list[ChildRow] = field(default_factory=list)
     reports_counted: int = 0
     indicators: list[Indicator] = field(default_factory=list)
-
-
-def _representative_path(unit_id: int, on: datetime.date, depth: int = 0) -> str | None:
-    """Where a unit's figures sit on the map of `on`: its own placement, else that of its
-    primary successor (after it ended) or predecessor (before it began), else its parent's."""
-    link = UnitLink.objects.filter(valid_on(on), child_id=unit_id).only("path").first()
-    if link is not None or depth > 8:
-        return link.path if link else None
-    unit = Unit.objects.get(pk=unit_id)
-    if on > unit.valid_to:
-        heir = Succession.objects.filter(old_id=unit_id, primary=True).first()
-        if heir is not None:
-            return _representative_path(heir.new_id, on, depth + 1)
-        last = UnitLink.objects.filter(child_id=unit_id).order_by("-valid_to").first()
-        if last is not None and last.parent_id:
-            return _representative_path(last.parent_id, on, depth + 1)
-        return None
-    origin = Succession.objects.filter(new_id=unit_id).order_by("-primary", "id").first()
-    if origin is not None:
-        return _representative_path(origin.old_id, on, depth + 1)
-    return None
 
 
 def _stats(rows, by_pk: dict[int, Indicator]) -> dict[str, dict[str, tuple]]:
@@ -200,6 +180,31 @@ def _grouped_by_child(*, form, period, unit, root, on, statuses, extremes) -> tu
     return grouped, sum(reports.values())
 
 
+CHILDREN_SQL = """
+SELECT u.id, u.code, u.name, u.kind, u.valid_from, u.valid_to
+FROM {units} u JOIN {links} l ON l.child_id = u.id
+WHERE l.parent_id = %(unit)s AND l.valid_from <= %(on)s AND l.valid_to >= %(on)s
+"""
+
+
+def _day(value) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _children(unit: Unit, on: datetime.date) -> list[Unit]:
+    """The children on the map date in Vietnamese order, read without the ORM's
+    per-query cost: a roll-up page is asked for often and must stay near the floor."""
+    sql = CHILDREN_SQL.format(units=Unit._meta.db_table, links=UnitLink._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"unit": unit.pk, "on": on})
+        rows = cursor.fetchall()
+    children = [
+        Unit(id=pk, code=code, name=name, kind=kind, valid_from=_day(start), valid_to=_day(end))
+        for pk, code, name, kind, start, end in rows
+    ]
+    return sorted(children, key=lambda child: (vi_sort_key(child.name), child.pk))
+
+
 def report_rollup(
     *,
     form: ReportForm,
@@ -238,17 +243,20 @@ def report_rollup(
         for child, stats in by_id.items()
     }
     if map_changed:
-        values = ReportValue.objects.filter(
-            Q(report__status__in=statuses) | Q(report__unit=unit, report__member_org__isnull=True),
-            report__form=form,
-            report__period_code=period.code,
-            number__isnull=False,
+        result.reports_counted += _add_unplaced(
+            grouped,
+            form=form,
+            period=period,
+            unit=unit,
+            root=root,
+            on=on,
+            statuses=statuses,
+            by_pk=by_pk,
+            extremes=extremes,
         )
-        figures = [Sum("number"), Max("number"), Min("number")]
-        result.reports_counted += _add_unplaced(grouped, values, root, on, by_pk, figures)
     parts: dict[str, list[dict]] = {child: [_pick(stats, how)] for child, stats in grouped.items()}
     formulas = {i.code: i.formula for i in indicators if i.source == Indicator.Source.DERIVED}
-    for child in unit_selectors.unit_children(unit=unit, on=on):
+    for child in _children(unit, on):
         values_of_child = aggregation.combine(parts.get(str(child.pk), []), how)
         result.children.append(ChildRow(child, derive(values_of_child, formulas)))
     result.own = derive(aggregation.combine(parts.get("", []), how), formulas)
@@ -265,47 +273,109 @@ def _merge(existing: tuple | None, new: tuple) -> tuple:
 
 
 def _representative_paths(unit_ids: set[int], on: datetime.date) -> dict[int, str | None]:
-    """`_representative_path` for many units: the usual case (an ended commune whose
-    primary successor exists on the map date) in two queries, the rest one by one."""
-    heirs = dict(
-        Succession.objects.filter(old_id__in=unit_ids, primary=True).values_list("old_id", "new_id")
-    )
-    heir_paths = dict(
-        UnitLink.objects.filter(valid_on(on), child_id__in=set(heirs.values())).values_list(
-            "child_id", "path"
+    """Where each unit's figures sit on the map of `on`: its own placement, else that of
+    its primary successor (after it ended) or predecessor (before it began), else that of
+    its last parent; followed a few steps, a handful of queries for any number of units."""
+    current = {unit_id: unit_id for unit_id in unit_ids}
+    found: dict[int, str | None] = {}
+    for _step in range(8):
+        if not current:
+            break
+        placed = dict(
+            UnitLink.objects.filter(valid_on(on), child_id__in=set(current.values())).values_list(
+                "child_id", "path"
+            )
         )
-    )
-    found = {}
-    for unit_id in unit_ids:
-        heir = heirs.get(unit_id)
-        if heir in heir_paths:
-            found[unit_id] = heir_paths[heir]
-        else:
-            found[unit_id] = _representative_path(unit_id, on)
+        for origin, unit_id in list(current.items()):
+            if unit_id in placed:
+                found[origin] = placed[unit_id]
+                del current[origin]
+        if not current:
+            break
+        pending = set(current.values())
+        ended = set(
+            Unit.objects.filter(pk__in=pending, valid_to__lt=on).values_list("pk", flat=True)
+        )
+        heirs = dict(
+            Succession.objects.filter(old_id__in=ended, primary=True).values_list(
+                "old_id", "new_id"
+            )
+        )
+        last_parent = {}
+        for child_id, parent_id in (
+            UnitLink.objects.filter(child_id__in=ended - set(heirs), parent__isnull=False)
+            .order_by("valid_to")
+            .values_list("child_id", "parent_id")
+        ):
+            last_parent[child_id] = parent_id
+        origins = {}
+        for new_id, old_id in (
+            Succession.objects.filter(new_id__in=pending - ended)
+            .order_by("primary", "-id")
+            .values_list("new_id", "old_id")
+        ):
+            origins[new_id] = old_id
+        for origin, unit_id in list(current.items()):
+            step = heirs.get(unit_id) or last_parent.get(unit_id) or origins.get(unit_id)
+            if step is None:
+                found[origin] = None
+                del current[origin]
+            else:
+                current[origin] = step
+    for origin in current:
+        found[origin] = None
     return found
 
 
-def _add_unplaced(grouped, values, root, on, by_pk, figures) -> int:
+UNPLACED_SQL = """
+SELECT r.unit_id, v.indicator_id, SUM(v.number){extremes}
+FROM {values} v
+JOIN {reports} r ON r.id = v.report_id
+JOIN {units} u ON u.id = r.unit_id
+WHERE r.form_id = %(form)s AND r.period_code = %(period)s
+  AND (r.status IN ({statuses}) OR (r.unit_id = %(unit)s AND r.member_org_id IS NULL))
+  AND v.number IS NOT NULL
+  AND (u.valid_from > %(on)s OR u.valid_to < %(on)s)
+GROUP BY 1, 2
+"""
+
+
+def _add_unplaced(grouped, *, form, period, unit, root, on, statuses, by_pk, extremes) -> int:
     """Reports of units that do not exist on the map date (a 2024 commune seen on today's
-    map) count where their representative sits."""
-    unplaced = _stats(
-        values.exclude(valid_on(on, "report__unit__"))
-        .values_list("report__unit_id", "indicator_id")
-        .annotate(*figures)
-        .order_by(),
-        by_pk,
+    map) count where their representative sits. Returns how many reports that adds."""
+    sql = UNPLACED_SQL.format(
+        extremes=", MAX(v.number), MIN(v.number)" if extremes else "",
+        values=ReportValue._meta.db_table,
+        reports=Report._meta.db_table,
+        units=Unit._meta.db_table,
+        statuses=", ".join(f"%(status{i})s" for i in range(len(statuses))),
     )
+    params = {
+        **{f"status{i}": status for i, status in enumerate(statuses)},
+        "form": form.pk,
+        "period": period.code,
+        "unit": unit.pk,
+        "on": on,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    unplaced: dict[int, list] = {}
+    for unit_id, indicator_id, total, *extreme in rows:
+        if indicator_id in by_pk:
+            high, low = extreme if extremes else (total, total)
+            unplaced.setdefault(unit_id, []).append((by_pk[indicator_id].code, total, high, low))
     paths = _representative_paths(set(unplaced), on)
     counted = 0
-    for unit_id, stats in unplaced.items():
+    for unit_id, figures in unplaced.items():
         path = paths.get(unit_id)
         if not path or not path.startswith(root):
             continue
         counted += 1
         rest = path[len(root) :].strip("/")
-        child = rest.split("/")[0] if rest else ""
-        target = grouped.setdefault(child, {})
-        for code, triple in stats.items():
+        target = grouped.setdefault(rest.split("/")[0] if rest else "", {})
+        for code, total, high, low in figures:
+            triple = (_as_decimal(total), _as_decimal(high), _as_decimal(low))
             target[code] = _merge(target.get(code), triple)
     return counted
 
