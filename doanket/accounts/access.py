@@ -43,22 +43,27 @@ def _any_prefix(prefixes: list[str]) -> Q:
 
 
 def scope_of_units(granted: set[int]):
-    """Subqueries of the ids of every unit that roles on the `granted` units reach.
+    """A subquery of the ids of every unit that roles on the `granted` units reach.
 
     Own subtrees count whole, on every date. A predecessor's subtree counts for what
     has not gone elsewhere: an area of a split commune that now sits in the sibling
     commune belongs to the sibling, not to the primary successor.
     """
     own = _any_prefix(_paths_of(granted))
-    inherited = _any_prefix(_paths_of(_with_primary_predecessors(granted) - granted))
+    inherited_paths = _paths_of(_with_primary_predecessors(granted) - granted)
+    inherited = _any_prefix(inherited_paths)
+    if not inherited_paths:
+        return UnitLink.objects.filter(own).values("child_id")
+    candidates = UnitLink.objects.filter(inherited).values("child_id")
     elsewhere_now = (
-        UnitLink.objects.filter(valid_on(timezone.localdate())).exclude(own).values("child_id")
+        UnitLink.objects.filter(valid_on(timezone.localdate()), child_id__in=candidates)
+        .exclude(own)
+        .values("child_id")
     )
-    own_ids = UnitLink.objects.filter(own).values("child_id")
-    inherited_ids = (
-        UnitLink.objects.filter(inherited).exclude(child_id__in=elsewhere_now).values("child_id")
+    # One subquery, so that the database makes one semi-join of it.
+    return UnitLink.objects.filter(own | (inherited & ~Q(child_id__in=elsewhere_now))).values(
+        "child_id"
     )
-    return own_ids, inherited_ids
 
 
 def _scope_unit_ids(user: User, roles: frozenset[str]):
@@ -82,14 +87,12 @@ def units_for_user(user: User, roles: frozenset[str] = ALL_ROLES) -> QuerySet[Un
         return Unit.objects.none()
     if _is_everywhere(user):
         return Unit.objects.all()
-    own_ids, inherited_ids = _scope_unit_ids(user, roles)
-    in_subtree = Q(pk__in=own_ids) | Q(pk__in=inherited_ids)
-    org_hosts = Q(
-        pk__in=Membership.objects.filter(
-            user=user, role__in=roles, member_org__isnull=False
-        ).values("member_org__unit_id")
-    )
-    return Unit.objects.filter(in_subtree | org_hosts)
+    hosts = Membership.objects.filter(user=user, role__in=roles, member_org__isnull=False)
+    if hosts.exists():
+        return Unit.objects.filter(
+            Q(pk__in=_scope_unit_ids(user, roles)) | Q(pk__in=hosts.values("member_org__unit_id"))
+        )
+    return Unit.objects.filter(pk__in=_scope_unit_ids(user, roles))
 
 
 def member_orgs_for_user(user: User, roles: frozenset[str] = ALL_ROLES) -> QuerySet[MemberOrg]:
@@ -98,11 +101,8 @@ def member_orgs_for_user(user: User, roles: frozenset[str] = ALL_ROLES) -> Query
     if _is_everywhere(user):
         return MemberOrg.objects.all()
     own = Membership.objects.filter(user=user, role__in=roles, member_org__isnull=False)
-    own_ids, inherited_ids = _scope_unit_ids(user, roles)
     return MemberOrg.objects.filter(
-        Q(pk__in=own.values("member_org_id"))
-        | Q(unit_id__in=own_ids)
-        | Q(unit_id__in=inherited_ids)
+        Q(pk__in=own.values("member_org_id")) | Q(unit_id__in=_scope_unit_ids(user, roles))
     )
 
 

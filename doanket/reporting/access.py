@@ -63,10 +63,7 @@ def can_decide(user: User, report: Report) -> bool:
         grants.discard(report.unit_id)
     if not grants:
         return False
-    own_ids, inherited_ids = scope_of_units(grants)
-    return Unit.objects.filter(
-        Q(pk__in=own_ids) | Q(pk__in=inherited_ids), pk=report.unit_id
-    ).exists()
+    return Unit.objects.filter(pk__in=scope_of_units(grants)).filter(pk=report.unit_id).exists()
 
 
 def can_decide_anything(user: User, unit: Unit) -> bool:

@@ -143,28 +143,37 @@ def _as_decimal(value) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.0001"))
 
 
-def _grouped_by_child(*, form, period, unit, root, on, statuses, extremes) -> tuple[dict, int]:
-    """One query: per child of the root ('' for the root itself) and indicator, the sum
-    (and max/min when a form needs them) of the counted figures, and how many reports
-    (a report holds an indicator once, so the rows of a group are its reports)."""
-    sql = ROLLUP_SQL.format(
+def _counted_sql(template: str, *, statuses, extremes, **params):
+    """A roll-up query and its parameters: the tables, the counted statuses and, when a
+    form needs them, the max/min columns filled in."""
+    sql = template.format(
         segment=SEGMENT[connection.vendor],
         extremes=", MAX(v.number), MIN(v.number)" if extremes else "",
         values=ReportValue._meta.db_table,
         reports=Report._meta.db_table,
         links=UnitLink._meta.db_table,
+        units=Unit._meta.db_table,
         statuses=", ".join(f"%(status{i})s" for i in range(len(statuses))),
     )
-    params = {
-        **{f"status{i}": status for i, status in enumerate(statuses)},
-        "root": root,
-        "start": len(root) + 1,
-        "form": form.pk,
-        "period": period.code,
-        "unit": unit.pk,
-        "on": on,
-        "prefix": root + "%",
-    }
+    return sql, {**{f"status{i}": s for i, s in enumerate(statuses)}, **params}
+
+
+def _grouped_by_child(*, form, period, unit, root, on, statuses, extremes) -> tuple[dict, int]:
+    """One query: per child of the root ('' for the root itself) and indicator, the sum
+    (and max/min when a form needs them) of the counted figures, and how many reports
+    (a report holds an indicator once, so the rows of a group are its reports)."""
+    sql, params = _counted_sql(
+        ROLLUP_SQL,
+        statuses=statuses,
+        extremes=extremes,
+        root=root,
+        start=len(root) + 1,
+        form=form.pk,
+        period=period.code,
+        unit=unit.pk,
+        on=on,
+        prefix=root + "%",
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -343,20 +352,15 @@ GROUP BY 1, 2
 def _add_unplaced(grouped, *, form, period, unit, root, on, statuses, by_pk, extremes) -> int:
     """Reports of units that do not exist on the map date (a 2024 commune seen on today's
     map) count where their representative sits. Returns how many reports that adds."""
-    sql = UNPLACED_SQL.format(
-        extremes=", MAX(v.number), MIN(v.number)" if extremes else "",
-        values=ReportValue._meta.db_table,
-        reports=Report._meta.db_table,
-        units=Unit._meta.db_table,
-        statuses=", ".join(f"%(status{i})s" for i in range(len(statuses))),
+    sql, params = _counted_sql(
+        UNPLACED_SQL,
+        statuses=statuses,
+        extremes=extremes,
+        form=form.pk,
+        period=period.code,
+        unit=unit.pk,
+        on=on,
     )
-    params = {
-        **{f"status{i}": status for i, status in enumerate(statuses)},
-        "form": form.pk,
-        "period": period.code,
-        "unit": unit.pk,
-        "on": on,
-    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

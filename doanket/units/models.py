@@ -18,7 +18,19 @@ def valid_on(on: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}valid_from__lte": on, f"{prefix}valid_to__gte": on})
 
 
-class Unit(models.Model):
+class ShownSpan:
+    """The ends of a validity span as people see them: nothing for an open end."""
+
+    @property
+    def shown_valid_from(self):
+        return None if self.valid_from == BEGINNING else self.valid_from
+
+    @property
+    def shown_valid_to(self):
+        return None if self.valid_to == END else self.valid_to
+
+
+class Unit(ShownSpan, models.Model):
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Tỉnh/Thành phố")
         DISTRICT = "district", _("Cấp huyện")
@@ -77,19 +89,11 @@ class Unit(models.Model):
         return self.valid_from <= on <= self.valid_to
 
     @property
-    def shown_valid_from(self):
-        return None if self.valid_from == BEGINNING else self.valid_from
-
-    @property
-    def shown_valid_to(self):
-        return None if self.valid_to == END else self.valid_to
-
-    @property
     def level(self) -> int:
         return [k for k, _label in self.Kind.choices].index(self.kind)
 
 
-class UnitLink(models.Model):
+class UnitLink(ShownSpan, models.Model):
     """A placement of a unit under a parent for a span of time.
 
     `path` is the chain of unit ids from the root to this unit as placed here, so the
@@ -124,14 +128,6 @@ class UnitLink(models.Model):
 
     def path_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part]
-
-    @property
-    def shown_valid_from(self):
-        return None if self.valid_from == BEGINNING else self.valid_from
-
-    @property
-    def shown_valid_to(self):
-        return None if self.valid_to == END else self.valid_to
 
 
 class Succession(models.Model):
