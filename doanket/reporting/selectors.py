@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
-from doanket.core.lib.vn_text import vi_sort_key
+from doanket.core.lib.vn_text import vi_natural_key
 from doanket.reporting import aggregation
 from doanket.reporting.formula import derive
 from doanket.reporting.models import (
@@ -211,7 +211,7 @@ def _children(unit: Unit, on: datetime.date) -> list[Unit]:
         Unit(id=pk, code=code, name=name, kind=kind, valid_from=_day(start), valid_to=_day(end))
         for pk, code, name, kind, start, end in rows
     ]
-    return sorted(children, key=lambda child: (vi_sort_key(child.name), child.pk))
+    return sorted(children, key=lambda child: (vi_natural_key(child.name), child.pk))
 
 
 def report_rollup(

@@ -298,6 +298,44 @@ def vi_sort_key(text: str) -> SortKey:
     )
 
 
+def _numeric_runs(primaries: tuple[int, ...]) -> tuple[int, ...]:
+    """Each run of digit weights as (digit band, count of significant digits, digits…),
+    so that "Tổ 2" sorts before "Tổ 10" and "02" ties with "2" at this level."""
+    result: list[int] = []
+    run: list[int] = []
+    for weight in (*primaries, None):
+        if weight is not None and _DIGIT_BAND <= weight < _DIGIT_BAND + 10:
+            run.append(weight - _DIGIT_BAND)
+            continue
+        if run:
+            digits = run[next((i for i, d in enumerate(run) if d), len(run) - 1) :]
+            result += [_DIGIT_BAND, len(digits), *digits]
+            run = []
+        if weight is not None:
+            result.append(weight)
+    return tuple(result)
+
+
+@lru_cache(maxsize=65536)
+def vi_natural_key(text: str) -> SortKey:
+    """Vietnamese order with numbers compared as numbers, as PostgreSQL's ICU collation
+    "vi-VN-u-kn-true" does: "Tổ dân phố 2" before "Tổ dân phố 10"."""
+    # Leading zeros only break the last ties, as they do in ICU ("02" just before "2").
+    stripped = re.sub(r"\d+", lambda match: match.group().lstrip("0") or "0", text)
+    primaries, secondaries, tertiaries, _raw = vi_sort_key(stripped)
+    return (
+        _numeric_runs(primaries),
+        secondaries,
+        tertiaries,
+        text.encode("utf-8", "surrogatepass"),
+    )
+
+
+def vi_natural_collate(a: str, b: str) -> int:
+    key_a, key_b = vi_natural_key(a), vi_natural_key(b)
+    return (key_a > key_b) - (key_a < key_b)
+
+
 def vi_collate(a: str, b: str) -> int:
     """-1, 0 or 1 as `a` sorts before, with or after `b`; for sqlite3's create_collation()."""
     key_a, key_b = vi_sort_key(a), vi_sort_key(b)
