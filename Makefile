@@ -27,7 +27,7 @@ static/vendor/.installed: package.json package-lock.json
 	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js static/vendor/bootstrap/
 	mkdir -p static/vendor/bootstrap-icons && cp -r node_modules/bootstrap-icons/font static/vendor/bootstrap-icons/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.js/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chart.js/
 	touch $@
 
 install: $(VENV)/.installed-run static/vendor/.installed

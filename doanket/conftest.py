@@ -181,3 +181,16 @@ def fresh_form_cache():
     from doanket.reporting.selectors import _ITEMS_CACHE
 
     _ITEMS_CACHE.clear()
+
+
+@pytest.fixture
+def living_in(monkeypatch):
+    """Move "today" for the code under test, e.g. to report on a period not begun yet."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    def move(day: dt.date):
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+    return move

@@ -4,7 +4,8 @@ from django.http import QueryDict
 
 
 def to_nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    # A NUL byte is never meant (a paste from a binary file); PostgreSQL refuses it.
+    return unicodedata.normalize("NFC", text).replace("\x00", "")
 
 
 # Passwords are compared byte for byte by Django; normalising them here but not in

@@ -142,6 +142,7 @@ class _Batch:
         if fate != "draft":
             offset = rng.randint(3, 20) if fate == "late" else -rng.randint(0, 6)
             report.submitted_at = _aware(deadline + datetime.timedelta(days=offset), 9)
+            report.first_submitted_at = report.submitted_at
         if fate in ("approved", "returned"):
             report.decided_at = report.submitted_at + datetime.timedelta(days=rng.randint(1, 5))
         if fate == "returned":

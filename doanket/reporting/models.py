@@ -288,6 +288,8 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Timeliness is judged on the first sending; a resubmission after a return is not late.
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -331,11 +333,12 @@ class Report(models.Model):
 
     @property
     def is_late(self) -> bool:
-        if self.submitted_at is None:
+        sent = self.first_submitted_at or self.submitted_at
+        if sent is None:
             return False
         from django.utils import timezone
 
-        return timezone.localtime(self.submitted_at).date() > self.deadline
+        return timezone.localtime(sent).date() > self.deadline
 
 
 class ReportValue(models.Model):

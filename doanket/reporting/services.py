@@ -126,6 +126,38 @@ def rule_violations(report: Report, values: dict | None = None) -> list[str]:
     ]
 
 
+def _check_reporter(*, form: ReportForm, period: Period, unit: Unit, member_org) -> None:
+    """Only the kinds of unit or organisation the form names report, only while they
+    exist, and only for a period that has begun."""
+    if member_org is not None:
+        if member_org.org_type not in form.member_org_types:
+            raise ValidationError(
+                _("%(org)s không thuộc đối tượng báo cáo theo biểu mẫu “%(form)s”.")
+                % {"org": member_org.name, "form": form.name}
+            )
+        reporter = member_org
+    else:
+        if unit.kind not in form.reporter_kinds:
+            raise ValidationError(
+                _(
+                    "%(unit)s không phải lập báo cáo theo biểu mẫu “%(form)s” (biểu mẫu dành "
+                    "cho cấp dưới); số liệu của đơn vị là số tổng hợp từ các báo cáo gửi lên."
+                )
+                % {"unit": unit.name, "form": form.name}
+            )
+        reporter = unit
+    if reporter.valid_to < period.start or reporter.valid_from > period.end:
+        raise ValidationError(
+            _("%(unit)s không hoạt động trong kỳ %(period)s nên không lập báo cáo kỳ này.")
+            % {"unit": reporter.name, "period": period.label}
+        )
+    if period.start > timezone.localdate():
+        raise ValidationError(
+            _("Kỳ %(period)s chưa bắt đầu (từ %(start)s); chưa lập báo cáo được.")
+            % {"period": period.label, "start": period.start.strftime("%d/%m/%Y")}
+        )
+
+
 @transaction.atomic
 def report_open(
     *,
@@ -145,6 +177,7 @@ def report_open(
         return existing
     if not access.can_edit(user, unit=unit, member_org=member_org):
         raise PermissionDenied
+    _check_reporter(form=form, period=period, unit=unit, member_org=member_org)
     if not form.allows_period(period):
         raise ValidationError(
             _("Biểu mẫu “%(form)s” không có kỳ %(period)s.")
@@ -289,9 +322,19 @@ def report_submit(*, report: Report, user: User, expected_version: int | None = 
         raise ValidationError([_("Chưa gửi được vì số liệu chưa hợp lý:"), *broken])
     report.status = Report.Status.SUBMITTED
     report.submitted_at = timezone.now()
+    report.first_submitted_at = report.first_submitted_at or report.submitted_at
     report.submitted_by = user
     report.version += 1
-    report.save(update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
+    report.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "first_submitted_at",
+            "submitted_by",
+            "version",
+            "updated_at",
+        ]
+    )
     audit_record(
         action="report.submit",
         actor=user,
@@ -302,7 +345,7 @@ def report_submit(*, report: Report, user: User, expected_version: int | None = 
     )
     notify(
         users=_approvers_above(report),
-        text=_("%(reporter)s đã gửi báo cáo %(form)s kỳ %(period)s, chờ duyệt.")
+        text=_("%(reporter)s đã gửi “%(form)s” kỳ %(period)s, chờ duyệt.")
         % {"reporter": report.reporter, "form": report.form.name, "period": report.period.label},
         url=_url(report),
     )
@@ -339,7 +382,7 @@ def report_approve(*, report: Report, user: User, expected_version: int | None =
     )
     notify(
         users=_editors_of(report),
-        text=_("Báo cáo %(form)s kỳ %(period)s của %(reporter)s đã được duyệt.")
+        text=_("“%(form)s” kỳ %(period)s của %(reporter)s đã được duyệt.")
         % {"reporter": report.reporter, "form": report.form.name, "period": report.period.label},
         url=_url(report),
     )
@@ -381,7 +424,7 @@ def report_return(
     )
     notify(
         users=_editors_of(report),
-        text=_("Báo cáo %(form)s kỳ %(period)s bị trả lại: %(reason)s")
+        text=_("“%(form)s” kỳ %(period)s bị trả lại: %(reason)s")
         % {"form": report.form.name, "period": report.period.label, "reason": reason[:200]},
         url=_url(report),
     )

@@ -6,6 +6,16 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.index, name="index"),
     path("r/<int:pk>/", views.report_detail, name="report"),
+    path(
+        "r/<int:pk>/files/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "r/<int:pk>/files/<int:attachment_pk>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
     path("r/<int:pk>/template.xlsx", excel_views.template_download, name="template"),
     path("r/<int:pk>/upload/", excel_views.upload, name="upload"),
     path("r/<int:pk>/upload/<int:upload_pk>/", excel_views.upload_confirm, name="upload_confirm"),

@@ -1,18 +1,24 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanket.accounts import access as account_access
 from doanket.accounts.models import Membership
 from doanket.core.audit import audit_record
+from doanket.core.models import AuditEvent
 from doanket.core.notify import notify
+from doanket.core.templatetags.vn import vplain
 from doanket.reporting import access, selectors, services
 from doanket.reporting.forms import AttachmentForm, ReturnForm, RollupOptionsForm
+from doanket.reporting.formula import derive
 from doanket.reporting.models import Indicator, Report, ReportAttachment, ReportForm
 from doanket.reporting.periods import current_period
 from doanket.units import selectors as unit_selectors
@@ -40,6 +46,13 @@ def _forms_for(target) -> list[ReportForm]:
     return list(forms)
 
 
+def _cell_state(reporter, period, today) -> str:
+    """Whether a report can be made for the period: "open", "not_yet" or "not_alive"."""
+    if reporter.valid_to < period.start or reporter.valid_from > period.end:
+        return "not_alive"
+    return "not_yet" if period.start > today else "open"
+
+
 @login_required
 def index(request):
     today = unit_selectors.today()
@@ -65,7 +78,11 @@ def index(request):
             periods = form.periods_of_year(year)
             is_org = hasattr(target, "org_type")
             unit = target.unit if is_org else target
-            own = form.for_member_orgs == is_org
+            own = form.for_member_orgs == is_org and (
+                target.org_type in form.member_org_types
+                if is_org
+                else target.kind in form.reporter_kinds
+            )
             reports = {}
             if own:
                 found = Report.objects.filter(
@@ -86,14 +103,17 @@ def index(request):
                     and access.can_edit(
                         request.user, unit=unit, member_org=target if is_org else None
                     ),
-                    "cells": [(p, reports.get(p.code), form.deadline(p)) for p in periods],
+                    "cells": [
+                        (p, reports.get(p.code), form.deadline(p), _cell_state(target, p, today))
+                        for p in periods
+                    ],
                     "current": current_period(form.schedule, today, form.cutoff_rule).code,
                 }
             )
     return render(
         request,
         "reporting/index.html",
-        {"rows": rows, "year": year, "years": range(today.year + 1, 2016, -1)},
+        {"rows": rows, "year": year, "today": today, "years": range(today.year + 1, 2016, -1)},
     )
 
 
@@ -122,38 +142,45 @@ def open_report(request, form_code, unit_pk, period_code):
 
 
 def _report_context(request, report, **extra):
+    """The report page. After a refused save, `posted` puts back what the officer typed."""
     items = list(report.form_version.items())
     values = {v.indicator.code: v for v in report.values.select_related("indicator")}
-    rollup = None
+    posted = extra.get("posted")
     sections = []
     current = None
     for item in items:
         if current is None or current["section"].pk != item.section_id:
             current = {"section": item.section, "rows": []}
             sections.append(current)
-        current["rows"].append(
-            {"indicator": item.indicator, "value": values.get(item.indicator.code)}
-        )
-    derived_codes = {
-        i.indicator.code for i in items if i.indicator.source != Indicator.Source.TYPED
+        code = item.indicator.code
+        value = values.get(code)
+        if posted is not None and f"v_{code}" in posted:
+            typed = posted[f"v_{code}"]
+        elif value is None:
+            typed = ""
+        elif item.indicator.value_type == Indicator.ValueType.TEXT:
+            typed = value.text
+        else:
+            typed = vplain(value.number)
+        current["rows"].append({"indicator": item.indicator, "value": value, "typed": typed})
+    formulas = {
+        i.indicator.code: i.indicator.formula
+        for i in items
+        if i.indicator.source == Indicator.Source.DERIVED
     }
-    if derived_codes:
-        numbers = {code: v.number for code, v in values.items()}
-        from doanket.reporting.formula import derive
-
-        formulas = {
-            i.indicator.code: i.indicator.formula
-            for i in items
-            if i.indicator.source == Indicator.Source.DERIVED
-        }
-        rollup = derive(numbers, formulas)
+    derived = derive({code: v.number for code, v in values.items()}, formulas)
     can_edit = access.can_edit(request.user, unit=report.unit, member_org=report.member_org)
     return {
         "report": report,
         "sections": sections,
-        "derived": rollup or {},
+        "derived": derived,
         "narrative_parts": [
-            {**part, "text": report.narrative.get(part["key"], "")}
+            {
+                **part,
+                "text": posted.get(f"n_{part['key']}", "")
+                if posted is not None
+                else report.narrative.get(part["key"], ""),
+            }
             for part in report.form_version.narrative_parts
         ],
         "can_edit": can_edit and not report.is_locked,
@@ -190,16 +217,14 @@ def _report_action(request, report):
                 key[2:]: value for key, value in request.POST.items() if key.startswith("n_")
             }
             if report.status in (Report.Status.DRAFT, Report.Status.RETURNED):
-                warnings = services.report_save(
+                services.report_save(
                     report=report,
                     user=request.user,
                     values=values,
                     narrative=narrative,
                     expected_version=expected,
                 )
-                expected = None
-                for warning in warnings:
-                    messages.warning(request, warning)
+                expected = None  # the save moved the version on; the warnings show on the page
             if action == "submit":
                 services.report_submit(report=report, user=request.user, expected_version=expected)
                 messages.success(request, _("Đã gửi báo cáo lên cấp trên."))
@@ -223,7 +248,17 @@ def _report_action(request, report):
     except PermissionDenied:
         raise Http404 from None
     except services.StaleReport as error:
-        messages.error(request, str(error))
+        messages.error(
+            request,
+            _(
+                "%(reason)s Số liệu bạn vừa nhập vẫn còn trong các ô dưới đây; hãy so với số "
+                "liệu mới rồi bấm lưu lại nếu vẫn muốn dùng số của mình."
+            )
+            % {"reason": error},
+        )
+        report.refresh_from_db()
+        context = _report_context(request, report, posted=request.POST)
+        return render(request, "reporting/report.html", context, status=409)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -324,6 +359,18 @@ def completeness(request, form_code, unit_pk, period_code):
             access.can_decide_anything(request.user, unit)
         ):
             raise Http404
+        since = timezone.now() - datetime.timedelta(hours=1)
+        if AuditEvent.objects.filter(
+            action="report.remind",
+            unit=unit,
+            object_id=f"{form.code}:{period.code}",
+            created_at__gte=since,
+        ).exists():
+            messages.warning(
+                request,
+                _("Đã nhắc kỳ này trong vòng một giờ qua; hãy đợi rồi nhắc lại nếu cần."),
+            )
+            return redirect(request.path)
         missing = [row for row in rows if row.state in ("missing", "draft", "returned")]
         targets = Membership.objects.filter(role__in=["editor", "admin"]).filter(
             unit__in=[row.unit for row in missing if row.member_org is None]
@@ -346,6 +393,7 @@ def completeness(request, form_code, unit_pk, period_code):
             action="report.remind",
             actor=request.user,
             unit=unit,
+            object_id=f"{form.code}:{period.code}",
             summary=_("Nhắc %(count)s đơn vị chưa gửi báo cáo %(form)s kỳ %(period)s")
             % {"count": len(missing), "form": form.code, "period": period.code},
         )
@@ -369,3 +417,38 @@ def completeness(request, form_code, unit_pk, period_code):
             or access.can_decide_anything(request.user, unit),
         },
     )
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    """Anyone who may see the report may read its evidence; nobody else learns it exists."""
+    report = access.access_report(request.user, pk)
+    attachment = get_object_or_404(ReportAttachment, pk=attachment_pk, report=report)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    report = access.access_report(request.user, pk)
+    attachment = get_object_or_404(ReportAttachment, pk=attachment_pk, report=report)
+    if not access.can_edit(request.user, unit=report.unit, member_org=report.member_org):
+        raise Http404
+    if report.is_locked:
+        messages.error(request, _("Báo cáo đã gửi hoặc đã duyệt; không xóa tệp được nữa."))
+        return redirect("reporting:report", pk=report.pk)
+    audit_record(
+        action="report.detach",
+        actor=request.user,
+        unit=report.unit,
+        obj=attachment,
+        summary=_("Xóa tệp đính kèm %(name)s") % {"name": attachment.name},
+    )
+    attachment.file.delete(save=False)
+    attachment.delete()
+    messages.success(request, _("Đã xóa tệp %(name)s.") % {"name": attachment.name})
+    return redirect("reporting:report", pk=report.pk)

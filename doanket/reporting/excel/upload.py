@@ -279,20 +279,21 @@ def _meta_problems(meta: dict[str, str], report: Report) -> list[str]:
     )
     if not same_unit or meta.get("member_org_id", "") != str(report.member_org_id or ""):
         problems.append(
-            _("Tệp là mẫu của “%(file)s”, không phải của “%(reporter)s”.")
+            _("Tệp là mẫu của đơn vị khác (%(file)s, mã %(code)s), không phải của “%(reporter)s”.")
             % {
                 "file": meta.get("member_org_name") or meta.get("unit_name", ""),
+                "code": meta.get("unit_code", ""),
                 "reporter": report.reporter,
             }
         )
     if meta.get("period_code") != report.period_code:
+        try:
+            file_period = report.form.period(meta.get("period_code", "")).label
+        except ValueError:
+            file_period = meta.get("period_code", "")
         problems.append(
-            _("Tệp là mẫu của kỳ %(file)s, còn báo cáo này là kỳ %(period)s (%(code)s).")
-            % {
-                "file": meta.get("period_code", ""),
-                "period": report.period.label,
-                "code": report.period_code,
-            }
+            _("Tệp là mẫu của kỳ %(file)s, còn báo cáo này là kỳ %(period)s.")
+            % {"file": file_period, "period": report.period.label}
         )
     if not problems and meta.get("report_id") != str(report.pk):
         problems.append(_("Tệp được tạo cho một báo cáo khác (có thể đã bị xóa). Hãy tải mẫu mới."))

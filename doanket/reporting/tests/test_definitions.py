@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -410,7 +412,7 @@ def test_a_form_with_reports_keeps_its_schedule_but_may_change_its_deadline(
 
 
 def test_version_2_from_2027_leaves_2026_reports_on_version_1(
-    client_for, cast, committee_form, v1, file_report
+    client_for, cast, committee_form, v1, file_report, living_in
 ):
     report = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
     response = client_for(cast.admin).post(
@@ -428,6 +430,7 @@ def test_version_2_from_2027_leaves_2026_reports_on_version_1(
     assert sorted(map(str, v2.rules.all())) == sorted(map(str, v1.rules.all()))
     assert v2.narrative_parts == v1.narrative_parts
     assert AuditEvent.objects.filter(action="formversion.create").count() == 1
+    living_in(datetime.date(2027, 7, 1))
     new = file_report(cast.editor, cast.tree.N1, "2027S1", VALUES)
     assert new.form_version == v2
 
@@ -462,8 +465,9 @@ def test_a_version_earlier_than_the_latest_is_refused(client_for, cast, committe
 
 
 def test_a_version_from_a_year_that_already_has_reports_is_refused(
-    client_for, cast, committee_form, file_report
+    client_for, cast, committee_form, file_report, living_in
 ):
+    living_in(datetime.date(2027, 2, 1))
     file_report(cast.editor, cast.tree.N1, "2027Q1", VALUES, submit=False)
     before = writes()
     response = client_for(cast.admin).post(

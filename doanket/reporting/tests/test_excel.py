@@ -381,7 +381,7 @@ REFUSED = [
     ("another unit", _other_unit, "không phải của “Phường Cẩm Giàng”"),
     ("another form", _other_form, "còn báo cáo này theo biểu mẫu"),
     ("another form version", _other_version, "phiên bản 1 của biểu mẫu"),
-    ("another period", _other_period, "Tệp là mẫu của kỳ 2026Q1"),
+    ("another period", _other_period, "Tệp là mẫu của kỳ Quý I 2026"),
     ("not a template", _plain_workbook, "không có phần nhận dạng"),
     ("a read-only export", _export, "bản xuất để xem"),
     (
@@ -546,6 +546,8 @@ def test_the_summary_has_the_children_the_own_figures_and_the_rollup_totals(
 ):
     file_report(cast.editor, cast.tree.N1, "2026S1", VALUES | {"DG_DAT": "12,5"})
     file_report(cast.outsider_editor, cast.tree.N2, "2026S1", {"HGD_TONG": "40", "HGD_DAT": "30"})
+    committee_form.reporter_kinds = [*committee_form.reporter_kinds, "province"]
+    committee_form.save(update_fields=["reporter_kinds"])
     file_report(cast.admin_editor, cast.tree.P, "2026S1", {"QUY_THU": "1.000.000"}, submit=False)
     response = client_for(cast.admin).get(summary_url(committee_form, cast.tree.P))
     assert response.status_code == 200

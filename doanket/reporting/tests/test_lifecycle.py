@@ -146,14 +146,48 @@ def test_an_editor_cannot_approve_and_the_sibling_cannot_decide(cast, committee_
 def test_an_approver_does_not_approve_the_report_of_its_own_unit(cast, committee_form):
     from doanket.accounts.models import Membership, Role
 
-    Membership.objects.create(user=cast.approver, unit=cast.tree.P, role=Role.EDITOR)
-    form = committee_form
-    report = report_open(
-        form=form, period=form.period("2026S1"), unit=cast.tree.P, user=cast.approver
-    )
-    report_submit(report=report, user=cast.approver)
+    Membership.objects.create(user=cast.editor, unit=cast.tree.N1, role=Role.APPROVER)
+    report = open_n1(cast, committee_form)
+    report_submit(report=report, user=cast.editor)
     with pytest.raises(PermissionDenied):
-        report_approve(report=report, user=cast.approver)
+        report_approve(report=report, user=cast.editor)
+    report_approve(report=report, user=cast.approver)
+
+
+def test_a_future_period_cannot_be_reported(cast, committee_form):
+    form = committee_form
+    with pytest.raises(ValidationError, match="chưa bắt đầu"):
+        report_open(form=form, period=form.period("2030Q1"), unit=cast.tree.N1, user=cast.editor)
+
+
+def test_a_unit_that_no_longer_exists_does_not_report(cast, committee_form):
+    form = committee_form
+    with pytest.raises(ValidationError, match="không hoạt động trong kỳ"):
+        report_open(
+            form=form, period=form.period("2026S1"), unit=cast.tree.D1, user=cast.admin_editor
+        )
+
+
+def test_a_level_the_form_does_not_name_does_not_report(cast, committee_form):
+    form = committee_form
+    with pytest.raises(ValidationError, match="không phải lập báo cáo"):
+        report_open(
+            form=form, period=form.period("2026S1"), unit=cast.tree.P, user=cast.admin_editor
+        )
+
+
+def test_a_resubmission_after_a_return_keeps_the_first_sending_time(
+    cast, committee_form, file_report
+):
+    import datetime
+
+    report = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
+    on_time = datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC)
+    Report.objects.filter(pk=report.pk).update(submitted_at=on_time, first_submitted_at=on_time)
+    report = report_return(report=report, user=cast.approver, reason="Bổ sung số liệu")
+    report = report_submit(report=report, user=cast.editor)
+    assert report.submitted_at > on_time and report.first_submitted_at == on_time
+    assert not report.is_late
 
 
 def test_returning_needs_a_reason(cast, committee_form, file_report):

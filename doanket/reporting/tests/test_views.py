@@ -182,3 +182,56 @@ def test_a_province_officer_is_offered_the_committee_roll_up(client_for, cast, c
     text = page.content.decode()
     assert committee_form.name in text
     assert reverse("reporting:rollup", args=[committee_form.code, cast.tree.P.pk, "2026S1"]) in text
+
+
+def test_an_attachment_is_read_by_its_readers_only_and_removed_by_its_editor(
+    client_for, cast, committee_form
+):
+    client = client_for(cast.editor)
+    client.post(open_url(committee_form, cast.tree.N1))
+    report = Report.objects.get()
+    url = reverse("reporting:report", args=[report.pk])
+    client.post(url, {"action": "attach", "file": SimpleUploadedFile("bb.pdf", b"%PDF-1.4 x")})
+    attachment = ReportAttachment.objects.get()
+    download = reverse("reporting:attachment", args=[report.pk, attachment.pk])
+    assert b"".join(client_for(cast.viewer).get(download).streaming_content) == b"%PDF-1.4 x"
+    assert client_for(cast.outsider).get(download).status_code == 404
+    delete = reverse("reporting:attachment_delete", args=[report.pk, attachment.pk])
+    assert client_for(cast.viewer).post(delete).status_code == 404
+    assert client_for(cast.outsider).post(delete).status_code == 404
+    client_for(cast.editor).post(delete)
+    assert not ReportAttachment.objects.exists()
+
+
+def test_typed_figures_come_back_after_a_refused_save(client_for, cast, committee_form):
+    client = client_for(cast.editor)
+    client.post(open_url(committee_form, cast.tree.N1))
+    report = Report.objects.get()
+    response = client.post(
+        reverse("reporting:report", args=[report.pk]),
+        {
+            "v_HGD_TONG": "1.250",
+            "v_QUY_THU": "97,5",
+            "n_results": "Đã làm tốt",
+            "action": "save",
+            "version": 1,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="1.250"' in page and 'value="97,5"' in page and "Đã làm tốt" in page
+    assert "None" not in page
+
+
+def test_a_second_reminder_within_the_hour_is_held_back(client_for, cast, committee_form):
+    url = reverse("reporting:completeness", args=[committee_form.code, cast.tree.P.pk, "2026S1"])
+    client = client_for(cast.approver)
+    client.post(url)
+    page = client.post(url, follow=True).content.decode()
+    assert "trong vòng một giờ" in page
+    assert cast.outsider.notifications.count() == 1
+
+
+def test_a_nul_byte_in_a_search_is_dropped(client_for, cast):
+    response = client_for(cast.admin).get(reverse("search"), {"q": "cam\x00"})
+    assert response.status_code == 200 and "Null characters" not in response.content.decode()
