@@ -14,7 +14,7 @@ from doanket.core.lib.money import parse_number_vn, parse_vnd
 from doanket.core.lib.vn_text import fold
 from doanket.core.notify import notify
 from doanket.reporting import access
-from doanket.reporting.formula import rule_holds
+from doanket.reporting.formula import derive, rule_holds
 from doanket.reporting.models import Indicator, Report, ReportForm, ReportValue
 from doanket.reporting.periods import Period
 from doanket.units import selectors as unit_selectors
@@ -118,7 +118,15 @@ def report_values(report: Report) -> dict[str, Decimal | None]:
 
 
 def rule_violations(report: Report, values: dict | None = None) -> list[str]:
+    """The messages of the version's rules the figures break; rules may name derived
+    indicators (a rate ≤ 100), so those are computed from the typed figures first."""
     values = report_values(report) if values is None else values
+    formulas = {
+        item.indicator.code: item.indicator.formula
+        for item in report.form_version.items()
+        if item.indicator.source == Indicator.Source.DERIVED
+    }
+    values = derive(values, formulas)
     return [
         rule.message
         for rule in report.form_version.rules.all()

@@ -215,3 +215,20 @@ def test_the_approver_gets_an_email_where_an_address_exists(
         report_submit(report=report, user=cast.editor)
     assert [m.to for m in mailoutbox] == [["duyet@example.vn"]]
     assert "chờ duyệt" in mailoutbox[0].body
+
+
+def test_a_rule_on_a_derived_rate_is_checked(cast, committee_form):
+    from doanket.reporting.models import ValidationRule
+
+    ValidationRule.objects.create(
+        version=committee_form.version_for(committee_form.period("2026S1")),
+        left="TL_HGD_DANGKY",
+        comparison="<=",
+        right="100",
+        message="Tỷ lệ đăng ký không được quá 100%.",
+    )
+    report = open_n1(cast, committee_form)
+    warnings = report_save(
+        report=report, user=cast.editor, values={"HGD_TONG": "10", "HGD_DANGKY": "12"}
+    )
+    assert "Tỷ lệ đăng ký không được quá 100%." in warnings
