@@ -1,6 +1,9 @@
 """Writes of the Excel round-trip: keep an upload until its uploader confirms, then save."""
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanket.accounts.models import User
@@ -9,14 +12,18 @@ from doanket.reporting import services
 from doanket.reporting.excel.upload import UNCHANGED, UploadResult, upload_diff
 from doanket.reporting.models import Report, ReportUpload
 
+PENDING_DAYS = 7
+
 
 @transaction.atomic
 def report_upload_create(
     *, report: Report, user: User, result: UploadResult, filename: str
 ) -> ReportUpload:
     """Keep the figures of a file that passed every check; one pending file per person and
-    report, so an earlier one is dropped."""
+    report, so an earlier one is dropped. Files left unconfirmed for a week are dropped too."""
     ReportUpload.objects.filter(report=report, uploaded_by=user).delete()
+    stale = timezone.now() - datetime.timedelta(days=PENDING_DAYS)
+    ReportUpload.objects.filter(created_at__lt=stale).delete()
     return ReportUpload.objects.create(
         report=report,
         uploaded_by=user,

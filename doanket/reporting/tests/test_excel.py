@@ -624,3 +624,28 @@ def test_the_upload_url_reaches_the_upload_view(draft):
     # "r/<pk>/upload/" also fits the roll-up's "<form>/<unit>/<period>/" pattern, so the
     # upload route must come before it in urls.py.
     assert resolve(upload_url(draft)).func is excel_views.upload
+
+
+def test_uploads_left_unconfirmed_for_a_week_are_dropped(cast, committee_form):
+    import datetime
+
+    from django.utils import timezone
+
+    from doanket.reporting.excel.services import report_upload_create
+    from doanket.reporting.excel.upload import UploadResult
+    from doanket.reporting.services import report_open
+
+    form = committee_form
+    report = report_open(
+        form=form, period=form.period("2026S1"), unit=cast.tree.N1, user=cast.editor
+    )
+    old = ReportUpload.objects.create(
+        report=report, uploaded_by=cast.viewer, values={}, base_version=1, filename="cu.xlsx"
+    )
+    ReportUpload.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    report_upload_create(
+        report=report, user=cast.editor, result=UploadResult(values={}), filename="moi.xlsx"
+    )
+    assert list(ReportUpload.objects.values_list("filename", flat=True)) == ["moi.xlsx"]
