@@ -13,14 +13,18 @@ import sys
 import time
 
 
-def timed(function, repeat=25):
-    samples = []
-    function()  # warm caches on both sides before measuring
+def timed_pair(first, second, repeat=31):
+    """Medians of two functions timed in alternation, so that a shared machine's changing
+    load falls on both sides alike."""
+    first()
+    second()  # warm caches on both sides before measuring
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for function, kept in ((first, samples[0]), (second, samples[1])):
+            start = time.perf_counter()
+            function()
+            kept.append(time.perf_counter() - start)
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def run_one():
@@ -43,8 +47,7 @@ def run_one():
     for name, orm, floor in cases:
         if only and only not in name:
             continue
-        floor_time = timed(floor)
-        orm_time = timed(orm)
+        floor_time, orm_time = timed_pair(floor, orm)
         print(f"{name:<55} floor {floor_time * 1000:8.2f} ms  ×{orm_time / floor_time:5.2f}")
 
 
