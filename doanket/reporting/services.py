@@ -1,5 +1,6 @@
 """Writes on reports: each one checks, changes, logs and notifies in one transaction."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,6 +107,23 @@ def _checked_number(indicator: Indicator, number: Decimal, text: str) -> tuple[D
     if number.as_tuple().exponent < -4:
         number = number.quantize(Decimal("0.0001"))
     return number, ""
+
+
+AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
+
+
+def ambiguous_thousands(indicator: Indicator, raw) -> str:
+    """A decimal figure like "12.345" is read the Vietnamese way, twelve thousand; say so,
+    since someone used to a decimal point may have meant 12,345."""
+    if indicator.value_type != Indicator.ValueType.DECIMAL or not isinstance(raw, str):
+        return ""
+    text = raw.strip()
+    if not AMBIGUOUS.match(text):
+        return ""
+    return _(
+        "%(name)s: đã hiểu “%(value)s” là %(value)s (dấu chấm ngăn cách hàng nghìn). Nếu là "
+        "số thập phân, hãy dùng dấu phẩy, ví dụ %(comma)s."
+    ) % {"name": indicator.name, "value": text, "comma": text.replace(".", ",")}
 
 
 def report_values(report: Report) -> dict[str, Decimal | None]:
@@ -226,7 +244,8 @@ def report_save(
     narrative: dict[str, str] | None = None,
     expected_version: int | None = None,
 ) -> list[str]:
-    """Store typed figures and narrative; returns the validation warnings."""
+    """Store typed figures and narrative; returns notes on how ambiguous figures were read,
+    then the messages of the validation rules the figures break."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not access.can_edit(user, unit=report.unit, member_org=report.member_org):
         raise PermissionDenied
@@ -250,8 +269,11 @@ def report_save(
             _("Mã chỉ tiêu không có trong biểu mẫu hoặc không được nhập tay: %(codes)s.")
             % {"codes": ", ".join(unknown[:10])}
         )
-    errors, parsed = [], {}
+    errors, parsed, notes = [], {}, []
     for code, raw in values.items():
+        note = ambiguous_thousands(typed[code], raw)
+        if note:
+            notes.append(note)
         try:
             parsed[code] = parse_value(typed[code], raw)
         except ValidationError as error:
@@ -289,7 +311,7 @@ def report_save(
         before={code: str(before.get(code)) for code in changed},
         after=changed,
     )
-    return rule_violations(report, after)
+    return notes + rule_violations(report, after)
 
 
 def _approvers_above(report: Report) -> list[User]:

@@ -217,14 +217,18 @@ def _report_action(request, report):
                 key[2:]: value for key, value in request.POST.items() if key.startswith("n_")
             }
             if report.status in (Report.Status.DRAFT, Report.Status.RETURNED):
-                services.report_save(
+                said = services.report_save(
                     report=report,
                     user=request.user,
                     values=values,
                     narrative=narrative,
                     expected_version=expected,
                 )
-                expected = None  # the save moved the version on; the warnings show on the page
+                expected = None  # the save moved the version on
+                rules = set(services.rule_violations(report))
+                for note in said:
+                    if note not in rules:  # rule messages are listed on the page itself
+                        messages.info(request, note)
             if action == "submit":
                 services.report_submit(report=report, user=request.user, expected_version=expected)
                 messages.success(request, _("Đã gửi báo cáo lên cấp trên."))

@@ -232,3 +232,16 @@ def test_a_rule_on_a_derived_rate_is_checked(cast, committee_form):
         report=report, user=cast.editor, values={"HGD_TONG": "10", "HGD_DANGKY": "12"}
     )
     assert "Tỷ lệ đăng ký không được quá 100%." in warnings
+
+
+def test_a_decimal_written_with_one_thousands_dot_is_read_as_thousands_and_said(
+    cast, committee_form
+):
+    report = open_n1(cast, committee_form)
+    said = report_save(report=report, user=cast.editor, values={"DUONG_KM": "12.345"})
+    assert ReportValue.objects.get(report=report).number == 12345
+    assert any("12,345" in note for note in said)
+    said = report_save(
+        report=report, user=cast.editor, values={"DUONG_KM": "12,5", "HGD_TONG": "1.250"}
+    )
+    assert not any("dấu chấm ngăn cách" in note for note in said)

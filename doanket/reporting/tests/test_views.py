@@ -235,3 +235,15 @@ def test_a_second_reminder_within_the_hour_is_held_back(client_for, cast, commit
 def test_a_nul_byte_in_a_search_is_dropped(client_for, cast):
     response = client_for(cast.admin).get(reverse("search"), {"q": "cam\x00"})
     assert response.status_code == 200 and "Null characters" not in response.content.decode()
+
+
+def test_the_page_says_how_an_ambiguous_decimal_was_read(client_for, cast, committee_form):
+    client = client_for(cast.editor)
+    client.post(open_url(committee_form, cast.tree.N1))
+    report = Report.objects.get()
+    response = client.post(
+        reverse("reporting:report", args=[report.pk]),
+        {"v_DUONG_KM": "2.500", "action": "save", "version": 1},
+        follow=True,
+    )
+    assert "hãy dùng dấu phẩy, ví dụ 2,500" in response.content.decode()
