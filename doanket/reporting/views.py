@@ -162,7 +162,15 @@ def _report_context(request, report, **extra):
             typed = value.text
         else:
             typed = vplain(value.number)
-        current["rows"].append({"indicator": item.indicator, "value": value, "typed": typed})
+        invalid = False
+        if posted is not None and f"v_{code}" in posted:
+            try:
+                services.parse_value(item.indicator, posted[f"v_{code}"])
+            except ValidationError:
+                invalid = True
+        current["rows"].append(
+            {"indicator": item.indicator, "value": value, "typed": typed, "invalid": invalid}
+        )
     formulas = {
         i.indicator.code: i.indicator.formula
         for i in items

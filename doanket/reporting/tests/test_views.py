@@ -221,6 +221,7 @@ def test_typed_figures_come_back_after_a_refused_save(client_for, cast, committe
     assert response.status_code == 400
     assert 'value="1.250"' in page and 'value="97,5"' in page and "Đã làm tốt" in page
     assert "None" not in page
+    assert 'is-invalid" id="v_QUY_THU"' in page and 'is-invalid" id="v_HGD_TONG"' not in page
 
 
 def test_a_second_reminder_within_the_hour_is_held_back(client_for, cast, committee_form):
