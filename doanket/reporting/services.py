@@ -336,6 +336,14 @@ def _url(report: Report) -> str:
     return reverse("reporting:report", args=[report.pk])
 
 
+def _announce(*, report: Report, user: User, action: str, summary: str, after: dict, users, text):
+    """Every transition of a report: one AuditEvent, and a notification to those concerned."""
+    audit_record(
+        action=action, actor=user, unit=report.unit, obj=report, summary=summary, after=after
+    )
+    notify(users=users, text=text, url=_url(report))
+
+
 @transaction.atomic
 def report_submit(*, report: Report, user: User, expected_version: int | None = None) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
@@ -365,19 +373,15 @@ def report_submit(*, report: Report, user: User, expected_version: int | None = 
             "updated_at",
         ]
     )
-    audit_record(
+    _announce(
+        report=report,
+        user=user,
         action="report.submit",
-        actor=user,
-        unit=report.unit,
-        obj=report,
         summary=_("Gửi báo cáo %(report)s") % {"report": report},
         after={"status": report.status},
-    )
-    notify(
         users=_approvers_above(report),
         text=_("%(reporter)s đã gửi “%(form)s” kỳ %(period)s, chờ duyệt.")
         % {"reporter": report.reporter, "form": report.form.name, "period": report.period.label},
-        url=_url(report),
     )
     return report
 
@@ -402,19 +406,15 @@ def report_approve(*, report: Report, user: User, expected_version: int | None =
     report.decided_at, report.decided_by = timezone.now(), user
     report.version += 1
     report.save(update_fields=["status", "decided_at", "decided_by", "version", "updated_at"])
-    audit_record(
+    _announce(
+        report=report,
+        user=user,
         action="report.approve",
-        actor=user,
-        unit=report.unit,
-        obj=report,
         summary=_("Duyệt báo cáo %(report)s") % {"report": report},
         after={"status": report.status},
-    )
-    notify(
         users=_editors_of(report),
         text=_("“%(form)s” kỳ %(period)s của %(reporter)s đã được duyệt.")
         % {"reporter": report.reporter, "form": report.form.name, "period": report.period.label},
-        url=_url(report),
     )
     return report
 
@@ -443,19 +443,15 @@ def report_return(
             "updated_at",
         ]
     )
-    audit_record(
+    _announce(
+        report=report,
+        user=user,
         action="report.return",
-        actor=user,
-        unit=report.unit,
-        obj=report,
         summary=_("Trả lại báo cáo %(report)s: %(reason)s")
         % {"report": report, "reason": report.return_reason},
         after={"status": report.status, "reason": report.return_reason},
-    )
-    notify(
         users=_editors_of(report),
         text=_("“%(form)s” kỳ %(period)s bị trả lại: %(reason)s")
         % {"form": report.form.name, "period": report.period.label, "reason": reason[:200]},
-        url=_url(report),
     )
     return report
