@@ -36,11 +36,11 @@ def run_one():
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import reporting_bench, units_bench
+    from bench import households_bench, reporting_bench, units_bench
 
     call_command("migrate", verbosity=0)
     print(f"\n== {connection.vendor} ({connection.settings_dict['NAME']})")
-    cases = units_bench.cases() + reporting_bench.cases()
+    cases = units_bench.cases() + reporting_bench.cases() + households_bench.cases()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics after the bulk loads, for both sides
     only = os.getenv("BENCH_ONLY", "")
@@ -49,6 +49,8 @@ def run_one():
             continue
         floor_time, orm_time = timed_pair(floor, orm)
         print(f"{name:<55} floor {floor_time * 1000:8.2f} ms  ×{orm_time / floor_time:5.2f}")
+    if not only or only in "households" or "household" in only:
+        households_bench.report(timed_pair)
 
 
 def main():

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "doanket.units",
     "doanket.accounts",
     "doanket.reporting",
+    "doanket.households",
+    "doanket.fund",
     "doanket.demo",
 ]
 
@@ -149,6 +151,28 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+
+# Household registers: streak lengths that earn a certificate, and which level decides a
+# residential area's title from which date (before the reform the district, then the
+# commune).
+HOUSEHOLD_STREAK_YEARS = int(os.getenv("HOUSEHOLD_STREAK_YEARS", "3"))
+AREA_STREAK_YEARS = int(os.getenv("AREA_STREAK_YEARS", "5"))
+AREA_TITLE_DECIDER_KINDS = [("1900-01-01", "district"), ("2025-07-01", "commune")]
+HOUSEHOLD_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
+# Shared by the web processes and the worker (import progress): a folder on disk by
+# default, Redis or Memcached in production through CACHE_LOCATION/CACHE_BACKEND.
+CACHES = {
+    "default": {
+        "BACKEND": os.getenv(
+            "CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": os.getenv("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
+    }
+}
+
+# The For-the-Poor fund: the largest amount one voucher may carry (a typing guard).
+FUND_MAX_AMOUNT = int(os.getenv("FUND_MAX_AMOUNT", str(100_000_000_000)))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

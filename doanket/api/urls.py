@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from doanket.api.auth import api_auth
+from doanket.api.fund import router as fund_router
+from doanket.api.households import router as households_router
 from doanket.api.reports import periods_router
 from doanket.api.reports import router as reports_router
 from doanket.api.units import router as units_router
@@ -19,6 +21,8 @@ api = NinjaAPI(
 api.add_router("/units/", units_router)
 api.add_router("/periods/", periods_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/households/", households_router)
+api.add_router("/fund/", fund_router)
 
 
 @api.exception_handler(AuthenticationError)

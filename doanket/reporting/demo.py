@@ -1,5 +1,10 @@
 """Two years of demo reports: the legacy Hải Dương tree through 30/06/2025, then the new
-Hải Phòng communes, with some reports late, missing, returned or still in draft."""
+Hải Phòng communes, with some reports late, missing, returned or still in draft.
+
+Only typed figures are made here: the households, areas and poverty figures of the
+committee form come from the household registers (see doanket/households/demo.py), and the
+For-the-Poor fund and its houses from the fund's books (see doanket/fund/). A member
+organisation types what it raised for the fund (TC_QUY_VANDONG)."""
 
 import datetime
 import random
@@ -17,47 +22,15 @@ NEW_PERIODS = ["2025M9", "2025", "2026Q1", "2026S1", "2026M9"]
 ORG_PERIODS = ["2025", "2026S1"]
 SHARE = {"Q1": Decimal("0.25"), "S1": Decimal("0.5"), "M9": Decimal("0.75"), "Y": Decimal(1)}
 RETURN_REASONS = [
-    "Số hộ đạt “Gia đình văn hóa” chưa khớp với danh sách khu dân cư gửi lên, đề nghị rà soát.",
-    "Thiếu số liệu Quỹ “Vì người nghèo” (số dư đầu kỳ), đề nghị bổ sung.",
+    "Số buổi tuyên truyền chưa khớp với biên bản các khu dân cư gửi lên, đề nghị rà soát.",
+    "Thiếu số ngày công nhân dân đóng góp xây dựng nông thôn mới, đề nghị bổ sung.",
     "Phần hạn chế, nguyên nhân còn sơ sài, đề nghị viết cụ thể hơn.",
 ]
 DEMO_COMMUNE, DEMO_SIBLING = "10891", "10543"
 
 
-def _commune_figures(rng: random.Random, areas: int) -> dict[str, Decimal]:
-    households = rng.randint(1800, 4200)
-    registered = int(households * rng.uniform(0.95, 0.995))
-    achieved = int(registered * rng.uniform(0.9, 0.985))
-    poor = int(households * rng.uniform(0.008, 0.025))
-    near_poor = int(households * rng.uniform(0.01, 0.03))
-    escaped = int(poor * rng.uniform(0.15, 0.4))
-    return {
-        "HGD_TONG": households,
-        "HGD_DANGKY": registered,
-        "HGD_DAT": achieved,
-        "KDC_TONG": areas,
-        "KDC_VH": max(0, areas - rng.randint(0, 2)),
-        "HN_DAU": poor,
-        "HN_THOAT": escaped,
-        "HN_CUOI": poor - escaped + rng.randint(0, 3),
-        "HCN_DAU": near_poor,
-        "HCN_CUOI": near_poor - rng.randint(0, near_poor // 5 + 1),
-    }
-
-
 def _activities(rng: random.Random, share: Decimal) -> dict[str, Decimal]:
-    houses = rng.randint(0, 3)
-    repaired = rng.randint(0, 2)
-    opening = rng.randint(20, 150) * 1_000_000
-    raised = rng.randint(30, 300) * 1_000_000
     return {
-        "NDD_XAY": houses,
-        "NDD_XAY_TIEN": houses * 50_000_000,
-        "NDD_SUA": repaired,
-        "NDD_SUA_TIEN": repaired * 25_000_000,
-        "QUY_DAU": opening,
-        "QUY_THU": int(raised * share),
-        "QUY_CHI": int(min(opening + raised * share, rng.randint(10, 200) * 1_000_000)),
         "DG_TIEN": int(rng.randint(100, 2000) * 1_000_000 * share),
         "DG_DAT": int(rng.randint(0, 1500) * share),
         "DG_NGAYCONG": int(rng.randint(200, 3000) * share),
@@ -84,7 +57,7 @@ def _org_figures(rng: random.Random, share: Decimal) -> dict[str, Decimal]:
         "TT_NGUOI": int(rng.randint(100, 800) * share),
         "MH_MOITRUONG": rng.randint(0, 3),
         "MH_ANNINH": rng.randint(0, 3),
-        "QUY_THU": int(rng.randint(2, 30) * 1_000_000 * share),
+        "TC_QUY_VANDONG": int(rng.randint(2, 30) * 1_000_000 * share),
     }
 
 
@@ -163,15 +136,6 @@ class _Batch:
         return len(self.reports)
 
 
-def _areas_per_commune(on: datetime.date) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for parent_id in UnitLink.objects.filter(
-        valid_on(on), child__kind=Unit.Kind.RESIDENTIAL_AREA
-    ).values_list("parent_id", flat=True):
-        counts[parent_id] = counts.get(parent_id, 0) + 1
-    return counts
-
-
 @transaction.atomic
 def demo_reports_load(seed: int = 2026) -> int:
     standard_forms_install()
@@ -190,16 +154,12 @@ def demo_reports_load(seed: int = 2026) -> int:
         links__path__startswith=hd_path,
         kind__in=[Unit.Kind.DISTRICT, Unit.Kind.COMMUNE],
     )
-    areas = _areas_per_commune(legacy_day)
     for unit in legacy.order_by("code"):
-        base = _commune_figures(random.Random(f"{seed}:{unit.code}"), areas.get(unit.pk, 0))
         for index, code in enumerate(LEGACY_PERIODS):
             share = SHARE[committee.period(code).kind]
             figures = _activities(rng, share)
-            if unit.kind == Unit.Kind.COMMUNE:
-                figures |= base
-            else:
-                figures = {k: v for k, v in figures.items() if k.startswith(("TT_", "GS_", "QUY"))}
+            if unit.kind != Unit.Kind.COMMUNE:
+                figures = {k: v for k, v in figures.items() if k.startswith(("TT_", "GS_"))}
             batch.add(
                 unit=unit,
                 member_org=None,
@@ -208,17 +168,15 @@ def demo_reports_load(seed: int = 2026) -> int:
                 figures=figures,
                 fate=_fate(rng, index, len(LEGACY_PERIODS)),
             )
-    new_areas = _areas_per_commune(REFORM_DATE)
     communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE, valid_from=REFORM_DATE).order_by("code")
     for unit in communes:
-        base = _commune_figures(random.Random(f"{seed}:new:{unit.code}"), new_areas.get(unit.pk, 0))
         for index, code in enumerate(NEW_PERIODS):
             fate = _fate(rng, index, len(NEW_PERIODS))
             if unit.code == DEMO_COMMUNE:
                 fate = {"2026S1": "returned", "2026M9": "missing"}.get(code, "approved")
             if unit.code == DEMO_SIBLING and code in ("2026S1", "2026M9"):
                 fate = "submitted"
-            figures = base | _activities(rng, SHARE[committee.period(code).kind])
+            figures = _activities(rng, SHARE[committee.period(code).kind])
             batch.add(
                 unit=unit, member_org=None, period_code=code, fate=fate, figures=figures, rng=rng
             )

@@ -19,7 +19,7 @@ from doanket.reporting.models import (
     ReportValue,
 )
 from doanket.reporting.periods import Period
-from doanket.reporting.registry import computed_values
+from doanket.reporting.registry import computed_figures
 from doanket.units import selectors as unit_selectors
 from doanket.units.models import MemberOrg, Succession, Unit, UnitLink, valid_on
 
@@ -265,12 +265,17 @@ def report_rollup(
         )
     parts: dict[str, list[dict]] = {child: [_pick(stats, how)] for child, stats in grouped.items()}
     formulas = {i.code: i.formula for i in indicators if i.source == Indicator.Source.DERIVED}
+    computed, computed_by_child = computed_figures(indicators, unit=unit, period=period, on=on)
+    computed_codes = set(computed)
     for child in _children(unit, on):
         values_of_child = aggregation.combine(parts.get(str(child.pk), []), how)
+        if computed_codes:
+            values_of_child.update(dict.fromkeys(computed_codes, None))
+            values_of_child.update(computed_by_child.get(child.pk, {}))
         result.children.append(ChildRow(child, derive(values_of_child, formulas)))
     result.own = derive(aggregation.combine(parts.get("", []), how), formulas)
     totals = aggregation.combine([p for group in parts.values() for p in group], how)
-    totals.update(computed_values(indicators, unit=unit, period=period, on=on))
+    totals.update(computed)
     result.totals = derive(totals, formulas)
     return result
 

@@ -45,6 +45,7 @@ INDICATORS = [
     ("HCN_DAU", "Số hộ cận nghèo đầu kỳ", "hộ", INT, 1, "sum", ""),
     ("HCN_CUOI", "Số hộ cận nghèo cuối kỳ", "hộ", INT, 1, "sum", ""),
     ("HN_THOAT", "Số hộ thoát nghèo trong kỳ", "hộ", INT, 1, "sum", ""),
+    ("HN_TAI", "Số hộ tái nghèo trong kỳ", "hộ", INT, 1, "sum", ""),
     ("NDD_XAY", "Nhà Đại đoàn kết xây mới", "nhà", INT, 1, "sum", ""),
     ("NDD_XAY_TIEN", "Kinh phí xây mới nhà Đại đoàn kết", "đồng", MON, 1, "sum", ""),
     ("NDD_SUA", "Nhà Đại đoàn kết sửa chữa", "nhà", INT, 1, "sum", ""),
@@ -52,6 +53,15 @@ INDICATORS = [
     ("QUY_DAU", "Quỹ “Vì người nghèo”: số dư đầu kỳ", "đồng", MON, 1, "sum", ""),
     ("QUY_THU", "Quỹ “Vì người nghèo”: số tiền vận động được", "đồng", MON, 1, "sum", ""),
     ("QUY_CHI", "Quỹ “Vì người nghèo”: số tiền đã chi hỗ trợ", "đồng", MON, 1, "sum", ""),
+    (
+        "TC_QUY_VANDONG",
+        "Số tiền tổ chức vận động ủng hộ Quỹ “Vì người nghèo”",
+        "đồng",
+        MON,
+        1,
+        "sum",
+        "",
+    ),
     ("DG_TIEN", "Nhân dân đóng góp xây dựng nông thôn mới: tiền", "đồng", MON, 1, "sum", ""),
     ("DG_DAT", "Nhân dân hiến đất", "m²", DEC, 1, "sum", ""),
     ("DG_NGAYCONG", "Nhân dân đóng góp ngày công", "ngày công", INT, 1, "sum", ""),
@@ -79,6 +89,30 @@ INDICATORS = [
     ),
 ]
 
+# Figures the household registers (doanket/households/selectors.py) and the For-the-Poor fund
+# (doanket/fund/figures.py) provide. A member organisation types what it raised for the fund
+# as TC_QUY_VANDONG: the fund's receipts belong to the committee that keeps it.
+COMPUTED = {
+    "HGD_TONG": "households.total",
+    "HGD_DANGKY": "households.registered",
+    "HGD_DAT": "households.achieved",
+    "KDC_TONG": "areas.total",
+    "KDC_VH": "areas.cultured",
+    "HN_DAU": "poverty.poor_start",
+    "HN_CUOI": "poverty.poor_end",
+    "HCN_DAU": "poverty.near_poor_start",
+    "HCN_CUOI": "poverty.near_poor_end",
+    "HN_THOAT": "poverty.escaped",
+    "HN_TAI": "poverty.fell_back",
+    "QUY_DAU": "fund.opening",
+    "QUY_THU": "fund.received",
+    "QUY_CHI": "fund.spent",
+    "NDD_XAY": "fund.houses_new",
+    "NDD_XAY_TIEN": "fund.houses_new_amount",
+    "NDD_SUA": "fund.houses_repaired",
+    "NDD_SUA_TIEN": "fund.houses_repaired_amount",
+}
+
 COMMITTEE_SECTIONS = [
     (
         "I. Nội dung 1: Phát triển kinh tế, giảm nghèo bền vững",
@@ -88,6 +122,7 @@ COMMITTEE_SECTIONS = [
             "HCN_DAU",
             "HCN_CUOI",
             "HN_THOAT",
+            "HN_TAI",
             "NDD_XAY",
             "NDD_XAY_TIEN",
             "NDD_SUA",
@@ -149,7 +184,7 @@ ORG_SECTIONS = [
             "TT_NGUOI",
             "MH_MOITRUONG",
             "MH_ANNINH",
-            "QUY_THU",
+            "TC_QUY_VANDONG",
         ],
     ),
 ]
@@ -197,6 +232,10 @@ def standard_forms_install() -> list[ReportForm]:
                 "source": "derived" if formula else "typed",
                 "formula": formula,
             },
+        )
+    for code, key in COMPUTED.items():
+        Indicator.objects.filter(code=code).exclude(source="computed", computed_key=key).update(
+            source="computed", computed_key=key
         )
     committee, _ = ReportForm.objects.get_or_create(
         code=COMMITTEE_FORM,

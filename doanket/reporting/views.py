@@ -21,6 +21,7 @@ from doanket.reporting.forms import AttachmentForm, ReturnForm, RollupOptionsFor
 from doanket.reporting.formula import derive
 from doanket.reporting.models import Indicator, Report, ReportAttachment, ReportForm
 from doanket.reporting.periods import current_period
+from doanket.reporting.registry import computed_values
 from doanket.units import selectors as unit_selectors
 
 
@@ -171,17 +172,13 @@ def _report_context(request, report, **extra):
         current["rows"].append(
             {"indicator": item.indicator, "value": value, "typed": typed, "invalid": invalid}
         )
-    formulas = {
-        i.indicator.code: i.indicator.formula
-        for i in items
-        if i.indicator.source == Indicator.Source.DERIVED
-    }
-    derived = derive({code: v.number for code, v in values.items()}, formulas)
+    figures = _shown_figures(report, [item.indicator for item in items], values)
     can_edit = access.can_edit(request.user, unit=report.unit, member_org=report.member_org)
     return {
         "report": report,
         "sections": sections,
-        "derived": derived,
+        "figures": figures,
+        "period": report.period,
         "narrative_parts": [
             {
                 **part,
@@ -201,6 +198,22 @@ def _report_context(request, report, **extra):
         "attachments": report.attachments.all(),
         **extra,
     }
+
+
+def _shown_figures(report, indicators, values) -> dict:
+    """Every figure the page shows beside the typed ones: the registers' figures for the
+    report's unit and period (on the map of the period's end, as the roll-up reads them),
+    and the derived ones, computed from the typed and register figures together. A figure
+    typed for an indicator that has since become computed is not shown: the register's is."""
+    figures = {
+        code: value.number
+        for code, value in values.items()
+        if value.indicator.source == Indicator.Source.TYPED
+    }
+    period = report.period
+    figures.update(computed_values(indicators, unit=report.unit, period=period, on=period.end))
+    formulas = {i.code: i.formula for i in indicators if i.source == Indicator.Source.DERIVED}
+    return derive(figures, formulas)
 
 
 @login_required

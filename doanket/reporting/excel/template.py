@@ -10,6 +10,7 @@ from doanket.core.lib.dates import format_date
 from doanket.reporting.excel import _layout as layout
 from doanket.reporting.formula import derive
 from doanket.reporting.models import Indicator, Report, ReportValue
+from doanket.reporting.registry import computed_values
 
 # Where things sit; the upload reads the same constants, never the file's word for them.
 MAIN_SHEET = "Báo cáo"
@@ -130,15 +131,12 @@ def template_workbook(report: Report, *, editable: bool = True) -> bytes:
 
     sections = _sections(report)
     values = {v.indicator.code: v for v in report.values.select_related("indicator")}
-    derived = {}
-    if not editable:
-        formulas = {
-            ind.code: ind.formula
-            for _title, indicators in sections
-            for ind in indicators
-            if ind.source == Indicator.Source.DERIVED
-        }
-        derived = derive({code: v.number for code, v in values.items()}, formulas)
+    locked = _locked_figures(
+        report,
+        [indicator for _title, indicators in sections for indicator in indicators],
+        values,
+        with_derived=not editable,
+    )
 
     for title, indicators in sections:
         sheet.append(
@@ -157,7 +155,7 @@ def template_workbook(report: Report, *, editable: bool = True) -> bytes:
         sheet.merge(COL_NAME, COL_NOTE)
         for number, indicator in enumerate(indicators, start=1):
             sheet.append(
-                _indicator_row(sheet, number, indicator, values, derived, editable),
+                _indicator_row(sheet, number, indicator, values, locked, editable),
                 height=layout.LINE_HEIGHT * layout.lines_needed(indicator.name, WIDTHS[COL_NAME])
                 + 4,
             )
@@ -176,7 +174,25 @@ def template_workbook(report: Report, *, editable: bool = True) -> bytes:
     return layout.save(workbook)
 
 
-def _indicator_row(sheet, number, indicator, values, derived, editable):
+def _locked_figures(report: Report, indicators, values, *, with_derived: bool) -> dict:
+    """The figures of the locked value cells: the registers' for computed rows, read for
+    the report's unit on the map of the period's end as the report page reads them, and,
+    in an export, the derived ones from the typed and register figures together. A
+    template leaves derived cells empty: they change as the figures are typed."""
+    period = report.period
+    figures = computed_values(indicators, unit=report.unit, period=period, on=period.end)
+    if not with_derived:
+        return figures
+    typed = {
+        code: value.number
+        for code, value in values.items()
+        if value.indicator.source == Indicator.Source.TYPED
+    }
+    formulas = {i.code: i.formula for i in indicators if i.source == Indicator.Source.DERIVED}
+    return derive(typed | figures, formulas)
+
+
+def _indicator_row(sheet, number, indicator, values, locked, editable):
     typed = indicator.source == Indicator.Source.TYPED
     value_style = {
         "border": layout.BOX,
@@ -193,7 +209,7 @@ def _indicator_row(sheet, number, indicator, values, derived, editable):
             value_cell.fill = TYPED_FILL
             value_cell.protection = UNLOCKED
     else:
-        shown = layout.excel_number(derived.get(indicator.code)) if not editable else None
+        shown = layout.excel_number(locked.get(indicator.code))
         value_cell = sheet.cell(shown, fill=layout.SECTION_FILL, **value_style)
         note = _("Tự tính") if indicator.source == Indicator.Source.DERIVED else _("Từ sổ")
     return {

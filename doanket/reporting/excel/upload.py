@@ -32,6 +32,7 @@ from doanket.reporting.excel.template import (
     META_SHEET,
 )
 from doanket.reporting.models import Indicator, Report, ReportValue
+from doanket.reporting.registry import computed_values
 
 MAX_UPLOAD = 5 * 1024 * 1024
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -162,12 +163,12 @@ def _repack(contents: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def _refuse_declarations(content: bytes) -> None:
     """No part of a real workbook declares a DTD; one that does may be an entity bomb."""
-    if _DECLARATION.search(content):
+    if DECLARATION.search(content):
         raise Refused(_("Tệp Excel có nội dung lạ, không đọc được. ") + _fix_it())
 
 
@@ -382,6 +383,7 @@ def _read_rows(report: Report, rows: list[list], result: UploadResult, skip: set
     """Check each indicator row; rows in `skip` were already refused for a formula."""
     items = {item.indicator.code: item.indicator for item in report.form_version.items()}
     seen: dict[str, int] = {}
+    from_register: dict[str, tuple[int, Indicator, str]] = {}
     for index, row in enumerate(rows):
         number = index + 1
         code = _cell_key(row[COL_CODE - 1] if len(row) >= COL_CODE else "").upper()
@@ -409,6 +411,10 @@ def _read_rows(report: Report, rows: list[list], result: UploadResult, skip: set
             continue
         seen[code] = number
         text = cell_text(raw)
+        if indicator.source == Indicator.Source.COMPUTED:
+            if text:
+                from_register[code] = (number, indicator, text)
+            continue
         if indicator.source != Indicator.Source.TYPED:
             if text:
                 result.errors.append(
@@ -425,6 +431,7 @@ def _read_rows(report: Report, rows: list[list], result: UploadResult, skip: set
             )
             continue
         result.values[code] = text
+    result.warnings.extend(_register_notes(report, list(items.values()), from_register))
     typed = [i for i in items.values() if i.source == Indicator.Source.TYPED]
     if not seen:
         result.errors.append(
@@ -442,6 +449,41 @@ def _read_rows(report: Report, rows: list[list], result: UploadResult, skip: set
                 "tệp sẽ thay cho số liệu đang lưu ở các dòng có thay đổi."
             )
         )
+
+
+def _register_notes(
+    report: Report, indicators: list[Indicator], cells: dict[str, tuple[int, Indicator, str]]
+) -> list[str]:
+    """The template fills the rows the registers provide and the upload never reads them;
+    where a file's figure differs from the register's (a cell typed over, or the register
+    changed since the download), say that the register's figure is the one that counts."""
+    if not cells:
+        return []
+    period = report.period
+    register = computed_values(indicators, unit=report.unit, period=period, on=period.end)
+    notes = []
+    for code, (row, indicator, text) in cells.items():
+        try:
+            number, _text = services.parse_value(indicator, text)
+        except ValidationError:
+            number = None
+        current = register.get(code)
+        if number is not None and current is not None and number == current:
+            continue
+        notes.append(
+            _(
+                "Dòng %(row)s: “%(name)s” lấy từ sổ theo dõi (hộ gia đình, Quỹ “Vì người "
+                "nghèo”) (hiện là %(value)s), "
+                "không nhập tay; số “%(typed)s” trong tệp không được dùng."
+            )
+            % {
+                "row": row,
+                "name": indicator.name,
+                "value": "—" if current is None else format_number(current.normalize()),
+                "typed": text[:50],
+            }
+        )
+    return notes
 
 
 # The diff ---------------------------------------------------------------------------

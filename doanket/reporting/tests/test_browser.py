@@ -34,11 +34,14 @@ def test_submit_return_resubmit_approve_and_see_the_roll_up(
     page.goto(f"{live_server.url}/reports/?year=2026")
     row = page.locator("tr", has_text="6 tháng đầu năm 2026")
     row.locator("button:has-text('Lập báo cáo')").click()
-    page.fill("#v_HGD_TONG", "1.250")
-    page.fill("#v_HGD_DANGKY", "1.200")
-    page.fill("#v_HGD_DAT", "1.150")
-    page.fill("#v_QUY_THU", "12.500.000")
-    page.fill("#n_results", "Các khu dân cư đăng ký đầy đủ.")
+    # The households figures come from the registers: shown, marked, never typed.
+    assert page.locator("#v_HGD_TONG").count() == 0
+    assert "Từ sổ" in page.inner_text("#report-form tr:has-text('Tổng số hộ gia đình')")
+    page.fill("#v_TT_BUOI", "12")
+    page.fill("#v_TT_NGUOI", "1.250")
+    page.fill("#v_KT_HO", "1.150")
+    page.fill("#v_DG_TIEN", "12.500.000")
+    page.fill("#n_results", "Các khu dân cư tổ chức tuyên truyền đầy đủ.")
     page.click("button[value=save]")
     page.wait_for_selector("text=Đã lưu bản nháp")
     shot(page, "10-report-draft")
@@ -48,14 +51,14 @@ def test_submit_return_resubmit_approve_and_see_the_roll_up(
 
     log_in(page, live_server, "approver")
     page.goto(report_url)
-    page.fill("#id_reason", "Bổ sung số dư đầu kỳ của Quỹ.")
+    page.fill("#id_reason", "Bổ sung số ngày công nhân dân đóng góp.")
     page.click("button[value=return]")
     page.wait_for_selector("text=Đã trả lại báo cáo")
 
     log_in(page, live_server, "editor")
     page.goto(report_url)
-    assert "Bổ sung số dư đầu kỳ của Quỹ." in page.inner_text(".alert-danger")
-    page.fill("#v_QUY_DAU", "3.000.000")
+    assert "Bổ sung số ngày công nhân dân đóng góp." in page.inner_text(".alert-danger")
+    page.fill("#v_DG_NGAYCONG", "350")
     page.click("button[value=submit]")
     page.wait_for_selector("text=Đã gửi báo cáo lên cấp trên")
 
@@ -66,7 +69,7 @@ def test_submit_return_resubmit_approve_and_see_the_roll_up(
     shot(page, "11-report-approved")
 
     page.goto(f"{live_server.url}/reports/{committee_form.code}/{cast.tree.P.pk}/2026S1/")
-    total = page.locator("#totals tr[data-code=HGD_TONG] .total").inner_text()
+    total = page.locator("#totals tr[data-code=TT_NGUOI] .total").inner_text()
     assert total == "1.250"
     assert "Phường Cẩm Giàng" in page.inner_text("#children")
     shot(page, "12-rollup")

@@ -21,7 +21,7 @@ from doanket.reporting.models import (
 )
 from doanket.units.models import Unit
 
-VALUES = {"HGD_TONG": "100", "HGD_DANGKY": "80", "HGD_DAT": "60"}
+VALUES = {"TT_BUOI": "12", "TT_NGUOI": "850", "KT_HO": "60"}
 NEW_INDICATOR = {
     "code": "hgd_moi",
     "name": "Số hộ mới đến cư trú",
@@ -306,9 +306,9 @@ def test_an_indicator_with_reported_figures_keeps_its_code_type_and_aggregation(
     client_for, cast, committee_form, file_report
 ):
     file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
-    indicator = Indicator.objects.get(code="HGD_DAT")
+    indicator = Indicator.objects.get(code="TT_BUOI")
     client = client_for(cast.admin)
-    for change in ({"code": "HGD_DAT_2"}, {"value_type": "decimal"}, {"aggregation": "max"}):
+    for change in ({"code": "TT_BUOI_2"}, {"value_type": "decimal"}, {"aggregation": "max"}):
         before = writes()
         response = client.post(
             url("indicator_edit", indicator.pk), indicator_data(indicator) | change
@@ -318,11 +318,11 @@ def test_an_indicator_with_reported_figures_keeps_its_code_type_and_aggregation(
         assert writes() == before
     response = client.post(
         url("indicator_edit", indicator.pk),
-        indicator_data(indicator) | {"name": "Số hộ đạt GĐVH", "measure": "gia đình"},
+        indicator_data(indicator) | {"name": "Buổi tuyên truyền, tọa đàm", "measure": "cuộc"},
     )
     assert response.status_code == 302
     indicator.refresh_from_db()
-    assert indicator.name == "Số hộ đạt GĐVH"
+    assert indicator.name == "Buổi tuyên truyền, tọa đàm" and indicator.measure == "cuộc"
 
 
 def test_a_derived_indicator_on_a_version_with_reports_keeps_its_formula(

@@ -20,11 +20,12 @@ from doanket.reporting.models import (
     ReportUpload,
     ReportValue,
 )
+from doanket.reporting.registry import computed_values
 from doanket.reporting.selectors import report_rollup
 from doanket.reporting.services import report_approve, report_save
 from doanket.reporting.standard import ORG_FORM
 
-VALUES = {"HGD_TONG": "100", "HGD_DANGKY": "80", "QUY_THU": "5.000.000"}
+VALUES = {"TT_NGUOI": "100", "TT_BUOI": "8", "DG_TIEN": "5.000.000"}
 CODE_COLUMN, VALUE_COLUMN = 6, 4
 
 
@@ -114,25 +115,42 @@ def test_the_template_has_the_decree_30_heading_the_period_and_a_row_per_indicat
     ]
     assert draft.form.name in texts
     assert "6 tháng đầu năm 2026 (từ ngày 15/12/2025 đến ngày 14/06/2026)" in texts
-    row = row_of(ws, "HGD_TONG")
-    assert [ws.cell(row, c).value for c in range(2, 5)] == ["Tổng số hộ gia đình", "hộ", 100]
-    assert ws.cell(row_of(ws, "QUY_THU"), VALUE_COLUMN).value == 5_000_000
-    assert ws.cell(row_of(ws, "QUY_THU"), VALUE_COLUMN).number_format == "#,##0"
+    row = row_of(ws, "TT_NGUOI")
+    assert [ws.cell(row, c).value for c in range(2, 5)] == [
+        "Lượt người tham dự tuyên truyền",
+        "lượt",
+        100,
+    ]
+    assert ws.cell(row_of(ws, "DG_TIEN"), VALUE_COLUMN).value == 5_000_000
+    assert ws.cell(row_of(ws, "DG_TIEN"), VALUE_COLUMN).number_format == "#,##0"
     assert ws.cell(row_of(ws, "DG_DAT"), VALUE_COLUMN).number_format == "#,##0.00"
     assert ws.cell(row, 2).font.name == "Times New Roman" and ws.cell(row, 2).font.sz == 13
     assert ws.page_setup.paperSize == 9 or ws.page_setup.paperSize == "9"
     assert ws.page_setup.orientation == "portrait"
 
 
-def test_only_typed_value_cells_are_unlocked_and_codes_sit_in_a_hidden_column(template):
+def test_only_typed_value_cells_are_unlocked_and_codes_sit_in_a_hidden_column(template, draft):
     ws = workbook_of(template)[MAIN_SHEET]
     assert ws.protection.sheet and ws.column_dimensions["F"].hidden
-    assert ws.cell(row_of(ws, "HGD_TONG"), VALUE_COLUMN).protection.locked is False
+    assert ws.cell(row_of(ws, "TT_NGUOI"), VALUE_COLUMN).protection.locked is False
     derived = row_of(ws, "TL_HGD_DAT")
     assert ws.cell(derived, VALUE_COLUMN).protection.locked is True
     assert ws.cell(derived, VALUE_COLUMN).value is None
     assert ws.cell(derived, 5).value == "Tự tính"
-    assert ws.cell(row_of(ws, "HGD_TONG"), 2).protection.locked is True
+    assert ws.cell(row_of(ws, "TT_NGUOI"), 2).protection.locked is True
+    # A register's figure is filled in for the report's unit and period, and locked.
+    period = draft.period
+    register = computed_values(
+        [item.indicator for item in draft.form_version.items()],
+        unit=draft.unit,
+        period=period,
+        on=period.end,
+    )
+    assert register["KDC_TONG"] is not None
+    computed = row_of(ws, "KDC_TONG")
+    assert ws.cell(computed, VALUE_COLUMN).protection.locked is True
+    assert ws.cell(computed, VALUE_COLUMN).value == register["KDC_TONG"]
+    assert ws.cell(computed, 5).value == "Từ sổ"
 
 
 def test_the_template_carries_what_identifies_the_report(template, draft, cast):
@@ -161,7 +179,10 @@ def test_a_member_organisation_gets_its_own_heading(client_for, cast, forms, fil
     assert ws["A2"].value == "HỘI NÔNG DÂN PHƯỜNG CẨM GIÀNG"
 
 
-def test_the_read_only_role_gets_a_locked_export_with_the_derived_figures(client_for, cast, draft):
+def test_the_read_only_role_gets_a_locked_export_with_the_derived_figures(
+    client_for, cast, works_on_committee_form, draft
+):
+    report_save(report=draft, user=cast.editor, values={"PV_DANGKY": "8", "PV_XONG": "6"})
     response = client_for(cast.viewer).get(template_url(draft))
     assert response.status_code == 200
     book = workbook_of(response.content)
@@ -170,7 +191,7 @@ def test_the_read_only_role_gets_a_locked_export_with_the_derived_figures(client
         c.protection.locked for row in ws.iter_rows(min_col=4, max_col=4) for c in row if c.value
     ]
     assert all(locked)
-    assert ws.cell(row_of(ws, "TL_HGD_DANGKY"), VALUE_COLUMN).value == 80
+    assert ws.cell(row_of(ws, "TL_PV_XONG"), VALUE_COLUMN).value == 75
     assert dict(book[META_SHEET].iter_rows(values_only=True))["kind"] == "export"
 
 
@@ -185,56 +206,71 @@ def test_an_editor_gets_an_export_once_the_report_is_submitted(client_for, cast,
 
 def test_an_editor_fills_the_template_sees_the_diff_and_confirms(client_for, cast, draft, template):
     client = client_for(cast.editor)
-    content = filled(template, HGD_TONG=120, HGD_DAT=60, HGD_DANGKY=None, QUY_THU=5_000_000)
+    content = filled(template, TT_NGUOI=120, KT_HO=60, TT_BUOI=None, DG_TIEN=5_000_000)
     response = post_file(client, draft, content)
     pending = ReportUpload.objects.get()
     assert response.status_code == 302 and response["Location"] == confirm_url(draft, pending)
     assert pending.uploaded_by == cast.editor
     assert pending.base_version == Report.objects.get(pk=draft.pk).version
-    assert pending.values["HGD_TONG"] == "120" and pending.values["HGD_DANGKY"] == ""
+    assert pending.values["TT_NGUOI"] == "120" and pending.values["TT_BUOI"] == ""
 
     page = client.get(confirm_url(draft, pending)).content.decode()
-    assert 'data-code="HGD_TONG" data-state="changed"' in page
-    assert 'data-code="HGD_DAT" data-state="new"' in page
-    assert 'data-code="HGD_DANGKY" data-state="cleared"' in page
-    assert 'data-code="QUY_THU" data-state="unchanged"' in page
+    assert 'data-code="TT_NGUOI" data-state="changed"' in page
+    assert 'data-code="KT_HO" data-state="new"' in page
+    assert 'data-code="TT_BUOI" data-state="cleared"' in page
+    assert 'data-code="DG_TIEN" data-state="unchanged"' in page
     assert 'data-code="TL_HGD_DAT"' not in page
+    # The registers' figures the template carries are neither compared nor questioned.
+    assert 'data-code="KDC_TONG"' not in page and "sổ theo dõi" not in page
     assert "5.000.000 đ" in page and "Ghi 3 số liệu vào báo cáo" in page
     assert stored(draft) == stored(draft)  # nothing written yet
-    assert number_of(draft, "HGD_TONG") == 100
+    assert number_of(draft, "TT_NGUOI") == 100
 
     response = client.post(confirm_url(draft, pending), {"action": "confirm"}, follow=True)
     assert "Đã ghi 3 số liệu từ tệp bao-cao.xlsx." in response.content.decode()
-    assert number_of(draft, "HGD_TONG") == 120 and number_of(draft, "HGD_DAT") == 60
-    assert number_of(draft, "HGD_DANGKY") is None
-    assert number_of(draft, "QUY_THU") == 5_000_000
+    assert number_of(draft, "TT_NGUOI") == 120 and number_of(draft, "KT_HO") == 60
+    assert number_of(draft, "TT_BUOI") is None
+    assert number_of(draft, "DG_TIEN") == 5_000_000
     assert not ReportUpload.objects.exists()
     assert AuditEvent.objects.filter(action="report.import", object_id=str(draft.pk)).exists()
 
 
-def test_numbers_typed_as_text_with_vietnamese_separators_are_read(
+def test_a_figure_typed_over_a_register_row_is_not_used_and_the_page_says_so(
     client_for, cast, draft, template
 ):
     client = client_for(cast.editor)
-    nfd_money = unicodedata.normalize("NFD", "1.250.000 đồng")
-    content = filled(
-        template,
-        HGD_TONG="1.234",
-        QUY_THU="1.234.567",
-        DG_DAT="97,5",
-        DUONG_KM=" 2,25 ",
-        NDD_XAY_TIEN=nfd_money,
-        NDD_SUA_TIEN="1.250.000 ®ång",  # "đồng" typed in TCVN3
-    )
+    response = post_file(client, draft, filled(template, KDC_TONG=99, TT_NGUOI=120))
+    assert response.status_code == 302
+    pending = ReportUpload.objects.get()
+    assert "KDC_TONG" not in pending.values and pending.values["TT_NGUOI"] == "120"
+    page = client.get(response["Location"]).content.decode()
+    assert "lấy từ sổ theo dõi (hộ gia đình, Quỹ “Vì người nghèo”)" in page and "“99”" in page
+    client.post(confirm_url(draft, pending), {"action": "confirm"})
+    assert number_of(draft, "TT_NGUOI") == 120
+    assert not ReportValue.objects.filter(report=draft, indicator__code="KDC_TONG").exists()
+
+
+@pytest.mark.parametrize(
+    "money",
+    [
+        "1.234.567",
+        unicodedata.normalize("NFD", "1.234.567 đồng"),
+        "1.234.567 ®ång",  # "đồng" typed in TCVN3
+    ],
+    ids=["dots", "nfd", "tcvn3"],
+)
+def test_numbers_typed_as_text_with_vietnamese_separators_are_read(
+    client_for, cast, draft, template, money
+):
+    client = client_for(cast.editor)
+    content = filled(template, TT_NGUOI="1.234", DG_TIEN=money, DG_DAT="97,5", DUONG_KM=" 2,25 ")
     response = post_file(client, draft, content)
     assert response.status_code == 302
     client.post(confirm_url(draft, ReportUpload.objects.get()), {"action": "confirm"})
-    assert number_of(draft, "HGD_TONG") == 1234
-    assert number_of(draft, "QUY_THU") == 1_234_567
+    assert number_of(draft, "TT_NGUOI") == 1234
+    assert number_of(draft, "DG_TIEN") == 1_234_567
     assert number_of(draft, "DG_DAT") == Decimal("97.5")
     assert number_of(draft, "DUONG_KM") == Decimal("2.25")
-    assert number_of(draft, "NDD_XAY_TIEN") == 1_250_000
-    assert number_of(draft, "NDD_SUA_TIEN") == 1_250_000
 
 
 def test_nfd_and_tcvn3_text_is_stored_as_unicode(client_for, cast, draft):
@@ -268,7 +304,7 @@ def test_a_file_with_nothing_new_writes_nothing(client_for, cast, draft, templat
 
 def test_cancelling_drops_the_upload_and_writes_nothing(client_for, cast, draft, template):
     client = client_for(cast.editor)
-    post_file(client, draft, filled(template, HGD_TONG=5))
+    post_file(client, draft, filled(template, TT_NGUOI=5))
     before = stored()
     client.post(confirm_url(draft, ReportUpload.objects.get()), {"action": "cancel"})
     assert stored() == before and not ReportUpload.objects.exists()
@@ -276,14 +312,14 @@ def test_cancelling_drops_the_upload_and_writes_nothing(client_for, cast, draft,
 
 def test_a_second_upload_replaces_the_first(client_for, cast, draft, template):
     client = client_for(cast.editor)
-    post_file(client, draft, filled(template, HGD_TONG=5))
-    post_file(client, draft, filled(template, HGD_TONG=6))
-    assert ReportUpload.objects.get().values["HGD_TONG"] == "6"
+    post_file(client, draft, filled(template, TT_NGUOI=5))
+    post_file(client, draft, filled(template, TT_NGUOI=6))
+    assert ReportUpload.objects.get().values["TT_NGUOI"] == "6"
 
 
 def test_a_template_changed_since_download_is_flagged(client_for, cast, draft, template):
-    report_save(report=draft, user=cast.editor, values={"HGD_DAT": "10"})
-    response = post_file(client_for(cast.editor), draft, filled(template, HGD_TONG=7))
+    report_save(report=draft, user=cast.editor, values={"KT_HO": "10"})
+    response = post_file(client_for(cast.editor), draft, filled(template, TT_NGUOI=7))
     assert response.status_code == 302
     page = client_for(cast.editor).get(response["Location"]).content.decode()
     assert "Báo cáo đã được sửa sau khi tải mẫu này" in page
@@ -291,26 +327,26 @@ def test_a_template_changed_since_download_is_flagged(client_for, cast, draft, t
 
 def test_a_stale_upload_is_refused_at_confirm(client_for, cast, draft, template):
     client = client_for(cast.editor)
-    post_file(client, draft, filled(template, HGD_TONG=120))
+    post_file(client, draft, filled(template, TT_NGUOI=120))
     pending = ReportUpload.objects.get()
-    report_save(report=draft, user=cast.editor, values={"HGD_TONG": "110"})  # on the page
+    report_save(report=draft, user=cast.editor, values={"TT_NGUOI": "110"})  # on the page
     assert 'id="stale"' in client.get(confirm_url(draft, pending)).content.decode()
     response = client.post(confirm_url(draft, pending), {"action": "confirm"}, follow=True)
     page = response.content.decode()
     assert "vừa được người khác thay đổi" in page and "Hãy tải tệp lên lại" in page
     assert response.redirect_chain[-1][0] == upload_url(draft)
-    assert number_of(draft, "HGD_TONG") == 110
+    assert number_of(draft, "TT_NGUOI") == 110
     assert not ReportUpload.objects.exists()
 
 
 def test_a_submitted_report_takes_no_upload(client_for, cast, draft, template):
     client = client_for(cast.editor)
-    post_file(client, draft, filled(template, HGD_TONG=120))
+    post_file(client, draft, filled(template, TT_NGUOI=120))
     pending = ReportUpload.objects.get()
     draft.status = Report.Status.SUBMITTED
     draft.save(update_fields=["status"])
     before = stored()
-    response = post_file(client, draft, filled(template, HGD_TONG=130))
+    response = post_file(client, draft, filled(template, TT_NGUOI=130))
     assert response.status_code == 400 and "không sửa được" in response.content.decode()
     response = client.post(confirm_url(draft, pending), {"action": "confirm"}, follow=True)
     assert "không sửa được" in response.content.decode()
@@ -386,11 +422,11 @@ REFUSED = [
     ("a read-only export", _export, "bản xuất để xem"),
     (
         "an unknown code",
-        lambda c, f, t: _retyped(t, "HGD_TONG", CODE_COLUMN, "KHONG_CO"),
+        lambda c, f, t: _retyped(t, "TT_NGUOI", CODE_COLUMN, "KHONG_CO"),
         "mã chỉ tiêu “KHONG_CO” không có trong biểu mẫu",
     ),
     ("a derived value", lambda c, f, t: filled(t, TL_HGD_DAT=50), "được tự tính, không nhập"),
-    ("a formula", lambda c, f, t: filled(t, HGD_TONG="=100+20"), "chứa công thức"),
+    ("a formula", lambda c, f, t: filled(t, TT_NGUOI="=100+20"), "chứa công thức"),
     ("an .xls file", lambda *a: OLE_MAGIC + b"\0" * 2048, "Excel cũ (.xls)"),
     (
         "an encrypted file",
@@ -435,15 +471,15 @@ def test_a_bad_file_is_refused_with_its_message_and_nothing_is_written(
 
 def test_every_bad_row_is_named_with_its_excel_row(client_for, cast, draft, template):
     ws = workbook_of(template)[MAIN_SHEET]
-    rows = {code: row_of(ws, code) for code in ("HGD_TONG", "HGD_DAT", "QUY_THU", "HN_DAU")}
-    content = filled(template, HGD_TONG="mười", HGD_DAT=1.5, QUY_THU="1,5", HN_DAU=-3)
+    rows = {code: row_of(ws, code) for code in ("TT_NGUOI", "KT_HO", "DG_TIEN", "GS_CUOC")}
+    content = filled(template, TT_NGUOI="mười", KT_HO=1.5, DG_TIEN="1,5", GS_CUOC=-3)
     response = post_file(client_for(cast.editor), draft, content)
     page = response.content.decode()
     assert response.status_code == 400
-    assert f"Dòng {rows['HGD_TONG']}: Tổng số hộ gia đình: “mười” không hợp lệ" in page
-    assert f"Dòng {rows['HGD_DAT']}: Số hộ đạt" in page and "phải là số nguyên" in page
-    assert f"Dòng {rows['QUY_THU']}: " in page and "Số tiền phải là số nguyên đồng" in page
-    assert f"Dòng {rows['HN_DAU']}: Số hộ nghèo đầu kỳ: không được là số âm" in page
+    assert f"Dòng {rows['TT_NGUOI']}: Lượt người tham dự tuyên truyền: “mười” không hợp lệ" in page
+    assert f"Dòng {rows['KT_HO']}: Hộ gia đình được khen" in page and "phải là số nguyên" in page
+    assert f"Dòng {rows['DG_TIEN']}: " in page and "Số tiền phải là số nguyên đồng" in page
+    assert f"Dòng {rows['GS_CUOC']}: Cuộc giám sát, phản biện xã hội: không được là số âm" in page
     assert not ReportUpload.objects.exists()
 
 
@@ -479,35 +515,35 @@ def test_a_cell_reads_as_what_a_person_would_type_on_the_page(value, text):
 
 
 def test_the_read_only_role_cannot_upload_or_confirm(client_for, cast, draft, template):
-    post_file(client_for(cast.editor), draft, filled(template, HGD_TONG=120))
+    post_file(client_for(cast.editor), draft, filled(template, TT_NGUOI=120))
     pending = ReportUpload.objects.get()
     client = client_for(cast.viewer)
     assert client.get(upload_url(draft)).status_code == 404
     assert post_file(client, draft, template).status_code == 404
     assert client.get(confirm_url(draft, pending)).status_code == 404
     assert client.post(confirm_url(draft, pending), {"action": "confirm"}).status_code == 404
-    assert number_of(draft, "HGD_TONG") == 100 and ReportUpload.objects.count() == 1
+    assert number_of(draft, "TT_NGUOI") == 100 and ReportUpload.objects.count() == 1
 
 
 def test_only_the_uploader_may_see_and_confirm_an_upload(client_for, cast, draft, template):
-    post_file(client_for(cast.editor), draft, filled(template, HGD_TONG=120))
+    post_file(client_for(cast.editor), draft, filled(template, TT_NGUOI=120))
     pending = ReportUpload.objects.get()
     client = client_for(cast.admin_editor)  # edits N1 too, from the province
     assert client.get(upload_url(draft)).status_code == 200
     assert client.get(confirm_url(draft, pending)).status_code == 404
     assert client.post(confirm_url(draft, pending), {"action": "confirm"}).status_code == 404
-    assert number_of(draft, "HGD_TONG") == 100
+    assert number_of(draft, "TT_NGUOI") == 100
 
 
 def test_an_upload_of_another_report_is_not_found(client_for, cast, draft, template, file_report):
-    post_file(client_for(cast.editor), draft, filled(template, HGD_TONG=120))
+    post_file(client_for(cast.editor), draft, filled(template, TT_NGUOI=120))
     pending = ReportUpload.objects.get()
     other = file_report(cast.editor, cast.tree.N1, "2026Q1", VALUES, submit=False)
     assert client_for(cast.editor).get(confirm_url(other, pending)).status_code == 404
 
 
 def test_the_outsider_gets_not_found_everywhere(client_for, cast, draft, template, committee_form):
-    post_file(client_for(cast.editor), draft, filled(template, HGD_TONG=120))
+    post_file(client_for(cast.editor), draft, filled(template, TT_NGUOI=120))
     pending = ReportUpload.objects.get()
     client = client_for(cast.outsider_editor)
     for url in (
@@ -521,7 +557,7 @@ def test_the_outsider_gets_not_found_everywhere(client_for, cast, draft, templat
     assert post_file(client, draft, template).status_code == 404
     assert client.post(confirm_url(draft, pending), {"action": "confirm"}).status_code == 404
     assert client_for(cast.outsider).get(template_url(draft)).status_code == 404
-    assert number_of(draft, "HGD_TONG") == 100 and ReportUpload.objects.count() == 1
+    assert number_of(draft, "TT_NGUOI") == 100 and ReportUpload.objects.count() == 1
 
 
 def test_the_pages_need_a_login(client, draft, committee_form, cast):
@@ -545,10 +581,10 @@ def test_the_summary_has_the_children_the_own_figures_and_the_rollup_totals(
     client_for, cast, committee_form, file_report
 ):
     file_report(cast.editor, cast.tree.N1, "2026S1", VALUES | {"DG_DAT": "12,5"})
-    file_report(cast.outsider_editor, cast.tree.N2, "2026S1", {"HGD_TONG": "40", "HGD_DAT": "30"})
+    file_report(cast.outsider_editor, cast.tree.N2, "2026S1", {"TT_NGUOI": "40", "KT_HO": "30"})
     committee_form.reporter_kinds = [*committee_form.reporter_kinds, "province"]
     committee_form.save(update_fields=["reporter_kinds"])
-    file_report(cast.admin_editor, cast.tree.P, "2026S1", {"QUY_THU": "1.000.000"}, submit=False)
+    file_report(cast.admin_editor, cast.tree.P, "2026S1", {"DG_TIEN": "1.000.000"}, submit=False)
     response = client_for(cast.admin).get(summary_url(committee_form, cast.tree.P))
     assert response.status_code == 200
     rows = _sheet_rows(response.content)
@@ -556,12 +592,12 @@ def test_the_summary_has_the_children_the_own_figures_and_the_rollup_totals(
     assert "ỦY BAN MTTQ VIỆT NAM" in flat and "THÀNH PHỐ THỬ NGHIỆM" in flat
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat and "BẢNG TỔNG HỢP SỐ LIỆU" in flat
     header = next(row for row in rows if row[0] == "STT")
-    assert "Tổng số hộ gia đình (hộ)" in header
+    assert "Lượt người tham dự tuyên truyền (lượt)" in header
     codes = _row_starting(rows, "Mã chỉ tiêu")
-    assert _row_starting(rows, "Phường Cẩm Giàng")[codes.index("HGD_TONG")] == 100
-    assert _row_starting(rows, "Xã Đoàn Kết")[codes.index("HGD_TONG")] == 40
+    assert _row_starting(rows, "Phường Cẩm Giàng")[codes.index("TT_NGUOI")] == 100
+    assert _row_starting(rows, "Xã Đoàn Kết")[codes.index("TT_NGUOI")] == 40
     own = _row_starting(rows, "Số liệu của chính Thành phố Thử Nghiệm")
-    assert own[codes.index("QUY_THU")] == 1_000_000
+    assert own[codes.index("DG_TIEN")] == 1_000_000
     rollup = report_rollup(
         form=committee_form, unit=cast.tree.P, period=committee_form.period("2026S1")
     )
@@ -575,7 +611,7 @@ def test_the_summary_has_the_children_the_own_figures_and_the_rollup_totals(
             assert got is None, indicator.code
         else:
             assert Decimal(str(got)) == expected, indicator.code
-    assert totals[codes.index("HGD_TONG")] == 140
+    assert totals[codes.index("TT_NGUOI")] == 140
     assert totals[codes.index("DG_DAT")] == 12.5
 
 
@@ -584,14 +620,14 @@ def test_the_summary_follows_the_approved_only_option(
 ):
     approved = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
     report_approve(report=approved, user=cast.approver)
-    file_report(cast.outsider_editor, cast.tree.N2, "2026S1", {"HGD_TONG": "40"})
+    file_report(cast.outsider_editor, cast.tree.N2, "2026S1", {"TT_NGUOI": "40"})
     response = client_for(cast.approver).get(
         summary_url(committee_form, cast.tree.P), {"approved_only": "1", "on": "14/06/2026"}
     )
     rows = _sheet_rows(response.content)
     codes = _row_starting(rows, "Mã chỉ tiêu")
-    assert _row_starting(rows, "Tổng cộng")[codes.index("HGD_TONG")] == 100
-    assert _row_starting(rows, "Xã Đoàn Kết")[codes.index("HGD_TONG")] is None
+    assert _row_starting(rows, "Tổng cộng")[codes.index("TT_NGUOI")] == 100
+    assert _row_starting(rows, "Xã Đoàn Kết")[codes.index("TT_NGUOI")] is None
 
 
 def test_a_read_only_role_exports_its_own_unit(client_for, cast, committee_form, file_report):

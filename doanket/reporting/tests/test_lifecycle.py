@@ -11,8 +11,9 @@ from doanket.reporting.services import (
     report_save,
     report_submit,
 )
+from doanket.reporting.tests.conftest import WORKS_RULE
 
-VALUES = {"HGD_TONG": "1.250", "HGD_DANGKY": "1.200", "HGD_DAT": "1.150", "QUY_THU": "12.500.000"}
+VALUES = {"TT_BUOI": "125", "TT_NGUOI": "1.250", "KT_HO": "1.150", "DG_TIEN": "12.500.000"}
 
 
 def open_n1(cast, form, code="2026S1"):
@@ -28,7 +29,7 @@ def test_an_editor_types_vietnamese_numbers_and_they_are_stored(cast, committee_
     stored = dict(
         ReportValue.objects.filter(report=report).values_list("indicator__code", "number")
     )
-    assert stored["HGD_TONG"] == 1250 and stored["QUY_THU"] == 12_500_000
+    assert stored["TT_NGUOI"] == 1250 and stored["DG_TIEN"] == 12_500_000
     report.refresh_from_db()
     assert report.narrative == {"results": "Tốt"} and report.version == 2
     assert report.deadline.isoformat() == "2026-06-16"
@@ -40,10 +41,11 @@ def test_the_full_cycle_submit_return_resubmit_approve(cast, committee_form):
     report = report_submit(report=report, user=cast.editor)
     assert report.status == Report.Status.SUBMITTED
     assert Notification.objects.filter(user=cast.approver).count() == 1
-    report = report_return(report=report, user=cast.approver, reason="Thiếu số liệu quỹ")
-    assert report.status == Report.Status.RETURNED and report.return_reason == "Thiếu số liệu quỹ"
-    assert "Thiếu số liệu quỹ" in Notification.objects.get(user=cast.editor).text
-    report_save(report=report, user=cast.editor, values={"QUY_DAU": "1.000.000"})
+    reason = "Thiếu số ngày công nhân dân đóng góp"
+    report = report_return(report=report, user=cast.approver, reason=reason)
+    assert report.status == Report.Status.RETURNED and report.return_reason == reason
+    assert reason in Notification.objects.get(user=cast.editor).text
+    report_save(report=report, user=cast.editor, values={"DG_NGAYCONG": "1.000"})
     report = report_submit(report=report, user=cast.editor)
     report = report_approve(report=report, user=cast.approver)
     assert report.status == Report.Status.APPROVED
@@ -58,59 +60,67 @@ def test_an_approved_report_is_locked(cast, committee_form, file_report):
     report = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
     report_approve(report=report, user=cast.approver)
     with pytest.raises(ValidationError, match="không sửa được"):
-        report_save(report=report, user=cast.editor, values={"HGD_TONG": "1"})
+        report_save(report=report, user=cast.editor, values={"TT_NGUOI": "1"})
 
 
 def test_a_submitted_report_cannot_be_edited_until_returned(cast, committee_form, file_report):
     report = file_report(cast.editor, cast.tree.N1, "2026S1", VALUES)
     with pytest.raises(ValidationError, match="trả lại"):
-        report_save(report=report, user=cast.editor, values={"HGD_TONG": "1"})
+        report_save(report=report, user=cast.editor, values={"TT_NGUOI": "1"})
 
 
 def test_a_stale_page_is_refused(cast, committee_form):
     report = open_n1(cast, committee_form)
     report_save(report=report, user=cast.editor, values=VALUES, expected_version=1)
     with pytest.raises(StaleReport):
-        report_save(report=report, user=cast.editor, values={"HGD_TONG": "9"}, expected_version=1)
-    assert ReportValue.objects.get(report=report, indicator__code="HGD_TONG").number == 1250
+        report_save(report=report, user=cast.editor, values={"TT_NGUOI": "9"}, expected_version=1)
+    assert ReportValue.objects.get(report=report, indicator__code="TT_NGUOI").number == 1250
 
 
-def test_a_broken_rule_warns_on_save_and_blocks_submit(cast, committee_form):
+def test_a_broken_rule_warns_on_save_and_blocks_submit(
+    cast, committee_form, works_on_committee_form
+):
     report = open_n1(cast, committee_form)
     warnings = report_save(
-        report=report, user=cast.editor, values={"HGD_TONG": "10", "HGD_DANGKY": "12"}
+        report=report, user=cast.editor, values={"PV_DANGKY": "5", "PV_XONG": "8"}
     )
-    assert warnings == ["Số hộ đăng ký không được lớn hơn tổng số hộ."]
-    with pytest.raises(ValidationError, match="lớn hơn tổng số hộ"):
+    assert warnings == [WORKS_RULE]
+    with pytest.raises(ValidationError, match="lớn hơn số đăng ký"):
         report_submit(report=report, user=cast.editor)
     report.refresh_from_db()
     assert report.status == Report.Status.DRAFT
+    report_save(report=report, user=cast.editor, values={"PV_XONG": "5"})
+    assert report_submit(report=report, user=cast.editor).status == Report.Status.SUBMITTED
 
 
 @pytest.mark.parametrize(
     ("code", "raw", "message"),
     [
-        ("HGD_TONG", "12,5", "số nguyên"),
-        ("HGD_TONG", "mười", "không hợp lệ"),
-        ("HGD_TONG", "-3", "âm"),
-        ("QUY_THU", "1.000.000,5", "không hợp lệ"),
-        ("QUY_THU", "1.000.000.000.000.000", "không hợp lệ"),
+        ("TT_BUOI", "12,5", "số nguyên"),
+        ("TT_BUOI", "mười", "không hợp lệ"),
+        ("TT_BUOI", "-3", "âm"),
+        ("DG_TIEN", "1.000.000,5", "không hợp lệ"),
+        ("DG_TIEN", "1.000.000.000.000.000", "không hợp lệ"),
         ("DUONG_KM", "1e9", "không hợp lệ"),
     ],
 )
 def test_bad_figures_are_refused_and_nothing_is_written(cast, committee_form, code, raw, message):
     report = open_n1(cast, committee_form)
     with pytest.raises(ValidationError, match=message):
-        report_save(report=report, user=cast.editor, values={"HGD_DAT": "5", code: raw})
+        report_save(report=report, user=cast.editor, values={"KT_HO": "5", code: raw})
     assert not ReportValue.objects.filter(report=report).exists()
 
 
-def test_unknown_and_derived_codes_cannot_be_typed(cast, committee_form):
+def test_unknown_derived_and_computed_codes_cannot_be_typed(cast, committee_form):
     report = open_n1(cast, committee_form)
     with pytest.raises(ValidationError, match="KHONG_CO"):
         report_save(report=report, user=cast.editor, values={"KHONG_CO": "1"})
     with pytest.raises(ValidationError, match="TL_HGD_DAT"):
         report_save(report=report, user=cast.editor, values={"TL_HGD_DAT": "99"})
+    # The households figures come from the registers, not from the reporter.
+    with pytest.raises(ValidationError, match="HGD_TONG"):
+        report_save(report=report, user=cast.editor, values={"HGD_TONG": "1.250"})
+    assert not ReportValue.objects.filter(report=report).exists()
 
 
 def test_a_decimal_with_a_comma_is_accepted(cast, committee_form):
@@ -217,21 +227,23 @@ def test_the_approver_gets_an_email_where_an_address_exists(
     assert "chờ duyệt" in mailoutbox[0].body
 
 
-def test_a_rule_on_a_derived_rate_is_checked(cast, committee_form):
+def test_a_rule_on_a_derived_rate_is_checked(cast, committee_form, works_on_committee_form):
     from doanket.reporting.models import ValidationRule
 
     ValidationRule.objects.create(
-        version=committee_form.version_for(committee_form.period("2026S1")),
-        left="TL_HGD_DANGKY",
+        version=works_on_committee_form,
+        left="TL_PV_XONG",
         comparison="<=",
         right="100",
-        message="Tỷ lệ đăng ký không được quá 100%.",
+        message="Tỷ lệ phần việc hoàn thành không được quá 100%.",
     )
     report = open_n1(cast, committee_form)
     warnings = report_save(
-        report=report, user=cast.editor, values={"HGD_TONG": "10", "HGD_DANGKY": "12"}
+        report=report, user=cast.editor, values={"PV_DANGKY": "10", "PV_XONG": "9"}
     )
-    assert "Tỷ lệ đăng ký không được quá 100%." in warnings
+    assert "Tỷ lệ phần việc hoàn thành không được quá 100%." not in warnings
+    warnings = report_save(report=report, user=cast.editor, values={"PV_XONG": "12"})
+    assert "Tỷ lệ phần việc hoàn thành không được quá 100%." in warnings
 
 
 def test_a_decimal_written_with_one_thousands_dot_is_read_as_thousands_and_said(
@@ -242,6 +254,6 @@ def test_a_decimal_written_with_one_thousands_dot_is_read_as_thousands_and_said(
     assert ReportValue.objects.get(report=report).number == 12345
     assert any("12,345" in note for note in said)
     said = report_save(
-        report=report, user=cast.editor, values={"DUONG_KM": "12,5", "HGD_TONG": "1.250"}
+        report=report, user=cast.editor, values={"DUONG_KM": "12,5", "TT_NGUOI": "1.250"}
     )
     assert not any("dấu chấm ngăn cách" in note for note in said)

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from doanket.reporting.models import Report, ReportAttachment, ReportValue
 
-VALUES = {"HGD_TONG": "100", "HGD_DANGKY": "80", "HGD_DAT": "60"}
+VALUES = {"TT_BUOI": "12", "TT_NGUOI": "100", "KT_HO": "60"}
 
 
 def open_url(form, unit, period="2026S1"):
@@ -51,7 +51,7 @@ def test_bad_figures_come_back_with_a_message_and_nothing_is_written(
     report = Report.objects.get()
     response = client.post(
         reverse("reporting:report", args=[report.pk]),
-        {"v_HGD_TONG": "mười", "v_HGD_DAT": "5", "action": "save", "version": 1},
+        {"v_TT_BUOI": "mười", "v_KT_HO": "5", "action": "save", "version": 1},
     )
     assert response.status_code == 400
     assert "không hợp lệ" in response.content.decode()
@@ -63,8 +63,8 @@ def test_a_stale_page_gets_a_message(client_for, cast, committee_form):
     client.post(open_url(committee_form, cast.tree.N1))
     report = Report.objects.get()
     url = reverse("reporting:report", args=[report.pk])
-    client.post(url, {"v_HGD_TONG": "1", "action": "save", "version": 1})
-    response = client.post(url, {"v_HGD_TONG": "2", "action": "save", "version": 1}, follow=True)
+    client.post(url, {"v_TT_BUOI": "1", "action": "save", "version": 1})
+    response = client.post(url, {"v_TT_BUOI": "2", "action": "save", "version": 1}, follow=True)
     assert "vừa được người khác thay đổi" in response.content.decode()
     assert ReportValue.objects.get().number == 1
 
@@ -97,8 +97,8 @@ def test_the_read_only_role_sees_the_report_but_cannot_act(
     url = reverse("reporting:report", args=[report.pk])
     client = client_for(cast.viewer)
     page = client.get(url).content.decode()
-    assert "Gửi báo cáo" not in page and 'name="v_HGD_TONG"' not in page
-    assert client.post(url, {"v_HGD_TONG": "5", "action": "save"}).status_code == 404
+    assert "Gửi báo cáo" not in page and 'name="v_TT_BUOI"' not in page
+    assert client.post(url, {"v_TT_BUOI": "5", "action": "save"}).status_code == 404
     assert client.post(open_url(committee_form, cast.tree.N1, "2026")).status_code == 404
 
 
@@ -123,7 +123,7 @@ def test_the_rollup_page_shows_children_and_totals(client_for, cast, committee_f
     url = reverse("reporting:rollup", args=[committee_form.code, cast.tree.P.pk, "2026S1"])
     page = client_for(cast.admin).get(url).content.decode()
     assert "Phường Cẩm Giàng" in page and "Xã Đoàn Kết" in page
-    assert 'data-code="HGD_TONG"' in page and ">100<" in page
+    assert 'data-code="TT_NGUOI"' in page and ">100<" in page
 
 
 def test_the_rollup_of_a_viewer_shows_only_its_scope(client_for, cast, committee_form, file_report):
@@ -210,8 +210,8 @@ def test_typed_figures_come_back_after_a_refused_save(client_for, cast, committe
     response = client.post(
         reverse("reporting:report", args=[report.pk]),
         {
-            "v_HGD_TONG": "1.250",
-            "v_QUY_THU": "97,5",
+            "v_TT_NGUOI": "1.250",
+            "v_DG_TIEN": "97,5",
             "n_results": "Đã làm tốt",
             "action": "save",
             "version": 1,
@@ -221,7 +221,7 @@ def test_typed_figures_come_back_after_a_refused_save(client_for, cast, committe
     assert response.status_code == 400
     assert 'value="1.250"' in page and 'value="97,5"' in page and "Đã làm tốt" in page
     assert "None" not in page
-    assert 'is-invalid" id="v_QUY_THU"' in page and 'is-invalid" id="v_HGD_TONG"' not in page
+    assert 'is-invalid" id="v_DG_TIEN"' in page and 'is-invalid" id="v_TT_NGUOI"' not in page
 
 
 def test_a_second_reminder_within_the_hour_is_held_back(client_for, cast, committee_form):

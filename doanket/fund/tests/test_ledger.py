@@ -1,0 +1,105 @@
+"""The ledger's mechanics: entries, receipts without gaps, reversals, verification."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from doanket.fund import ledger, services
+from doanket.fund.models import Entry, Posting, Receipt
+
+from .conftest import DAY
+
+
+def give(c, amount=1_250_000, **extra):
+    fields = {"donor_type": Posting.DonorType.INDIVIDUAL, "donor_name": "Nguyễn Văn Hảo"}
+    fields.update(extra)
+    return services.donation_record(
+        user=c.fund_officer, fund=c.N1_fund, amount=amount, date=DAY, **fields
+    )
+
+
+def test_a_donation_takes_the_next_receipt_number_and_raises_the_balance(funds):
+    first, second = give(funds), give(funds, "2.000.000")
+    assert [first.receipt.number, second.receipt.number] == [1, 2]
+    assert ledger.balance(funds.N1_fund) == 3_250_000
+    assert ledger.verify_fund(funds.N1_fund).ok
+
+
+def test_a_voided_receipt_stays_in_the_series_and_its_reversal_cancels_it(funds):
+    first = give(funds)
+    services.reversal_record(user=funds.fund_officer, posting=first, reason="Ghi nhầm người")
+    third = give(funds, 500_000)
+    assert list(Receipt.objects.values_list("number", flat=True)) == [1, 2]
+    assert third.receipt.number == 2
+    assert ledger.balance(funds.N1_fund) == 500_000
+    with pytest.raises(ValidationError, match="đã được hủy"):
+        services.reversal_record(user=funds.fund_officer, posting=first, reason="Lần nữa")
+    reversal = Posting.objects.get(reverses=first)
+    with pytest.raises(ValidationError, match="Không đảo một bút toán đảo"):
+        services.reversal_record(user=funds.fund_officer, posting=reversal, reason="Đảo lại")
+    assert ledger.verify_fund(funds.N1_fund).ok
+
+
+def test_a_transfer_has_two_sides_in_two_ledgers(funds):
+    give(funds, 10_000_000)
+    services.transfer_record(
+        user=funds.fund_officer,
+        fund=funds.N1_fund,
+        to_fund=funds.P_fund,
+        amount=4_000_000,
+        date=DAY,
+    )
+    assert ledger.balance(funds.N1_fund) == 6_000_000
+    assert ledger.balance(funds.P_fund) == 4_000_000
+    assert ledger.verify_fund(funds.P_fund).ok and ledger.verify_fund(funds.N1_fund).ok
+
+
+def test_posted_rows_cannot_be_changed_through_the_models(funds):
+    posting = give(funds)
+    posting.amount = 1
+    with pytest.raises(ValidationError):
+        posting.save()
+    with pytest.raises(ValidationError):
+        Entry.objects.filter(posting=posting).update(amount=1)
+    with pytest.raises(ValidationError):
+        Entry.objects.all().delete()
+
+
+def test_verification_sees_a_changed_amount(funds):
+    from django.db import connection
+
+    give(funds)
+    give(funds, 3_000_000)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # someone with the database's own powers switches the triggers off
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE fund_entry SET amount = 99 WHERE seq = 1")
+    result = ledger.verify_fund(funds.N1_fund)
+    assert not result.ok and any("seq 1" in p for p in result.problems)
+
+
+def test_amounts_are_whole_positive_and_sane(funds):
+    for bad, message in (
+        ("0", "lớn hơn 0"),
+        ("-5.000", "lớn hơn 0"),
+        ("1.000.000.000.000.000", "quá lớn"),
+        ("200.000.000.000", "vượt mức tối đa"),
+        (1.5, "phần lẻ"),
+        ("", "Hãy ghi số tiền"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            give(funds, bad)
+    assert not Posting.objects.exists() and not Receipt.objects.exists()
+
+
+def test_a_future_date_is_refused(funds):
+    with pytest.raises(ValidationError, match="chưa đến"):
+        services.donation_record(
+            user=funds.fund_officer,
+            fund=funds.N1_fund,
+            amount=1000,
+            date=datetime.date(2099, 1, 1),
+            donor_type="anonymous",
+        )
