@@ -33,7 +33,10 @@ CATEGORIES = [
 
 def _unit(code: str, *, old: bool) -> Unit | None:
     units = Unit.objects.filter(code=code).exclude(kind=Unit.Kind.RESIDENTIAL_AREA)
-    units = units.filter(valid_to__lt=REFORM_DATE) if old else units.filter(valid_to__gte=REFORM_DATE)
+    if old:
+        units = units.filter(valid_to__lt=REFORM_DATE)
+    else:
+        units = units.filter(valid_to__gte=REFORM_DATE)
     return units.order_by("-valid_from").first()
 
 

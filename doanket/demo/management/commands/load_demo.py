@@ -9,7 +9,8 @@ from doanket.reporting.demo import demo_reports_load
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu mẫu: đơn vị hành chính, khu dân cư, tổ chức thành viên, người dùng mẫu, "
-        "biểu mẫu, báo cáo hai năm, sổ hộ gia đình và Quỹ “Vì người nghèo”. Chạy lại không tạo trùng."
+        "biểu mẫu, báo cáo hai năm, sổ hộ gia đình và Quỹ “Vì người nghèo”. "
+        "Chạy lại không tạo trùng."
     )
 
     def handle(self, *args, **options):
