@@ -36,7 +36,7 @@ def run_one():
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import households_bench, reporting_bench, units_bench
+    from bench import households_bench, households_import_bench, reporting_bench, units_bench
 
     call_command("migrate", verbosity=0)
     print(f"\n== {connection.vendor} ({connection.settings_dict['NAME']})")
@@ -51,6 +51,8 @@ def run_one():
         print(f"{name:<55} floor {floor_time * 1000:8.2f} ms  ×{orm_time / floor_time:5.2f}")
     if not only or only in "households" or "household" in only:
         households_bench.report(timed_pair)
+    if not only or "import" in only:
+        households_import_bench.run()
 
 
 def main():

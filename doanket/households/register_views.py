@@ -504,6 +504,9 @@ def _placements(areas: QuerySet[Unit], today: datetime.date) -> dict[int, Unit |
     return parents
 
 
+AREAS_SHOWN = 150
+
+
 def _by_commune(areas: QuerySet[Unit], year: int) -> list[dict]:
     today = services.today()
     parents = _placements(areas, today)
@@ -511,17 +514,17 @@ def _by_commune(areas: QuerySet[Unit], year: int) -> list[dict]:
     groups: dict[int | None, dict] = {}
     for area in in_vietnamese_order(areas):
         commune = parents.get(area.pk)
-        group = groups.setdefault(
-            commune.pk if commune else None,
-            {
+        key = commune.pk if commune else None
+        if key not in groups:
+            groups[key] = {
                 "commune": commune,
                 "areas": [],
                 "households": 0,
                 "registered": 0,
                 "evaluation": _link("households:eval_unit", commune.pk, year) if commune else None,
                 "poverty": _link("households:poverty_lists", commune.pk, year) if commune else None,
-            },
-        )
+            }
+        group = groups[key]
         count = counts.get(area.pk)
         group["areas"].append({"area": area, "count": count})
         if count:
@@ -545,12 +548,21 @@ def index(request):
         found = list(found[: SEARCH_LIMIT + 1])
         results, more = found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
     areas = access.areas_for_user(request.user)
+    groups = _by_commune(areas, year)
+    # A city-wide scope holds thousands of areas: list the communes, open one at a time.
+    opened = request.GET.get("commune", "")
+    folded = sum(len(group["areas"]) for group in groups) > AREAS_SHOWN
+    for group in groups:
+        key = str(group["commune"].pk) if group["commune"] else "-"
+        group["key"] = key
+        group["open"] = not folded or key == opened
     return render(
         request,
         "households/register_index.html",
         {
             "year": year,
-            "groups": _by_commune(areas, year),
+            "groups": groups,
+            "folded": folded,
             "search": search,
             "query": text,
             "results": results,
