@@ -34,6 +34,15 @@ def entry_hash(entry: Entry, posting: Posting) -> str:
         "donor": [posting.donor_type, posting.donor_name],
         "drive": posting.drive_id,
         "decision": posting.decision_number,
+        "decision_on": posting.decision_on.isoformat() if posting.decision_on else None,
+        "method": posting.method,
+        "in_kind": posting.in_kind,
+        "donor_address": posting.donor_address,
+        "project": posting.project,
+        "description": posting.description,
+        "reason": posting.reason,
+        "overdraft": posting.overdraft_reason,
+        "posted_by": posting.posted_by_id,
     }
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
@@ -141,7 +150,35 @@ def verify_fund(fund: Fund) -> Verification:
         lines = dict(Entry.objects.filter(posting=posting).values_list("fund_id", "amount"))
         if lines != expected_lines(posting):
             result.problems.append(f"chứng từ {posting.pk}: các dòng không đúng thiết kế")
+    result.problems += receipt_problems(fund)
     return result
+
+
+def receipt_problems(fund: Fund) -> list[str]:
+    """Receipts are outside the chain: each donation has one, of its own fund and year,
+    and each series runs 1..last number taken without a gap or a double."""
+    problems = []
+    donations = Posting.objects.filter(fund=fund, kind=Posting.Kind.DONATION)
+    for posting in donations.filter(receipt__isnull=True):
+        problems.append(f"chứng từ {posting.pk}: khoản thu không có phiếu thu")
+    receipts = Receipt.objects.filter(fund=fund).select_related("posting")
+    for receipt in receipts:
+        if receipt.posting.kind != Posting.Kind.DONATION or receipt.posting.fund_id != fund.pk:
+            problems.append(f"phiếu thu {receipt}: không thuộc một khoản thu của quỹ")
+        elif receipt.posting.date.year != receipt.year:
+            problems.append(f"phiếu thu {receipt}: năm không khớp ngày thu")
+    for counter in ReceiptCounter.objects.filter(fund=fund):
+        numbers = sorted(
+            receipts.filter(year=counter.year, series=counter.series).values_list(
+                "number", flat=True
+            )
+        )
+        if numbers != list(range(1, counter.last_number + 1)):
+            problems.append(
+                f"sổ phiếu thu {counter.series}-{counter.year}: số phiếu không liền "
+                f"1..{counter.last_number}"
+            )
+    return problems
 
 
 @transaction.atomic

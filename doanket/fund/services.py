@@ -424,6 +424,15 @@ def period_reopen(*, user: User, fund: Fund, year: int, month: int, reason: str)
     ).first()
     if closing is None:
         raise ValidationError(_("Tháng này chưa khóa sổ."))
+    later = PeriodClosing.objects.filter(
+        Q(year__gt=year) | Q(year=year, month__gt=month), fund=fund, reopened_at__isnull=True
+    ).order_by("-year", "-month")
+    if later.exists():
+        last = later.first()
+        raise ValidationError(
+            _("Tháng %(month)02d/%(year)s sau đó vẫn đang khóa sổ; hãy mở lại từ tháng đó trước.")
+            % {"month": last.month, "year": last.year}
+        )
     closing.reopened_by, closing.reopened_at, closing.reopen_reason = user, timezone.now(), reason
     closing.save()
     _log(

@@ -103,3 +103,32 @@ def test_a_future_date_is_refused(funds):
             date=datetime.date(2099, 1, 1),
             donor_type="anonymous",
         )
+
+
+def test_months_are_reopened_from_the_latest_closed_one(funds):
+    for month in (9, 10):
+        services.period_close(user=funds.fund_officer, fund=funds.N1_fund, year=2026, month=month)
+    with pytest.raises(ValidationError, match="10/2026 sau đó vẫn đang khóa sổ"):
+        services.period_reopen(
+            user=funds.approver, fund=funds.N1_fund, year=2026, month=9, reason="Sửa sai"
+        )
+    services.period_reopen(
+        user=funds.approver, fund=funds.N1_fund, year=2026, month=10, reason="Sửa sai"
+    )
+    services.period_reopen(
+        user=funds.approver, fund=funds.N1_fund, year=2026, month=9, reason="Sửa sai"
+    )
+    assert not services.is_closed(funds.N1_fund, datetime.date(2026, 9, 15))
+
+
+def test_a_changed_receipt_number_is_reported(funds):
+    from django.db import connection
+
+    give(funds)
+    give(funds, 2_000_000)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE fund_receipt SET number = 7 WHERE number = 2")
+    problems = ledger.verify_fund(funds.N1_fund).problems
+    assert any("không liền" in problem for problem in problems)
