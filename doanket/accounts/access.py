@@ -82,13 +82,17 @@ def _is_everywhere(user: User) -> bool:
     return user.is_active and user.is_superuser
 
 
-def units_for_user(user: User, roles: frozenset[str] = ALL_ROLES) -> QuerySet[Unit]:
+def units_for_user(
+    user: User, roles: frozenset[str] = ALL_ROLES, *, with_hosts: bool = True
+) -> QuerySet[Unit]:
+    """The units the user's roles reach. A member-organisation role also reaches its host
+    unit's page, unless `with_hosts` is off (the unit's own books, such as its fund)."""
     if not user.is_authenticated or not user.is_active:
         return Unit.objects.none()
     if _is_everywhere(user):
         return Unit.objects.all()
     hosts = Membership.objects.filter(user=user, role__in=roles, member_org__isnull=False)
-    if hosts.exists():
+    if with_hosts and hosts.exists():
         return Unit.objects.filter(
             Q(pk__in=_scope_unit_ids(user, roles)) | Q(pk__in=hosts.values("member_org__unit_id"))
         )

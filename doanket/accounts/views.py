@@ -64,7 +64,7 @@ def search(request):
     return render(
         request,
         "accounts/search.html",
-        {"form": form, "query": query, "units": units, "people": people},
+        {"form": form, "query": query, "search_query": query, "units": units, "people": people},
     )
 
 

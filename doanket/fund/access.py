@@ -11,7 +11,8 @@ from doanket.fund.models import Fund, Posting, Receipt
 
 
 def funds_for_user(user: User, roles: frozenset[str] = ALL_ROLES) -> QuerySet[Fund]:
-    return Fund.objects.filter(unit__in=units_for_user(user, roles))
+    # a member organisation's role reaches its host unit's page, never the unit's fund
+    return Fund.objects.filter(unit__in=units_for_user(user, roles, with_hosts=False))
 
 
 def access_fund(user: User, pk, roles: frozenset[str] = ALL_ROLES) -> Fund:

@@ -164,7 +164,9 @@ def household_choices(households: QuerySet[Household], text: str = "", selected=
 
 
 def household_label(household: Household) -> str:
-    return f"{household.head_name} — {household.address or household.area.name}"
+    where = ", ".join(part for part in (household.address, household.area.name) if part)
+    number = f" (số {household.number})" if household.number else ""
+    return f"{household.head_name}{number} — {where}"
 
 
 class DisbursementForm(forms.Form):
@@ -215,8 +217,11 @@ def transfer_targets(user: User, fund: Fund) -> QuerySet[Fund]:
     in the user's scope (the province allocates to communes); never the fund itself."""
     ancestors = [u.pk for u in unit_selectors.unit_ancestors(unit=fund.unit, on=services.today())]
     return (
-        Fund.objects.filter(Q(unit__in=units_for_user(user)) | Q(unit_id__in=ancestors))
+        Fund.objects.filter(
+            Q(unit__in=units_for_user(user, with_hosts=False)) | Q(unit_id__in=ancestors)
+        )
         .exclude(pk=fund.pk)
+        .filter(unit__valid_to__gte=services.today())  # a unit that ended takes no money
         .select_related("unit")
         .order_by("unit__kind", Collate("name", VI_COLLATION), "id")
     )

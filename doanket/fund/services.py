@@ -68,12 +68,14 @@ def can_keep(user: User, fund: Fund) -> bool:
     """Fund officers (editors) and the fund board's head (approvers), of the fund's unit
     or of a unit above it."""
     keepers = EDITORS | APPROVERS
-    return user.is_active and units_for_user(user, keepers).filter(pk=fund.unit_id).exists()
+    reach = units_for_user(user, keepers, with_hosts=False)
+    return user.is_active and reach.filter(pk=fund.unit_id).exists()
 
 
 def can_approve(user: User, fund: Fund) -> bool:
     """The fund board's head: an approver of the fund's unit or above."""
-    return user.is_active and units_for_user(user, APPROVERS).filter(pk=fund.unit_id).exists()
+    reach = units_for_user(user, APPROVERS, with_hosts=False)
+    return user.is_active and reach.filter(pk=fund.unit_id).exists()
 
 
 def _require_keeper(user: User, fund: Fund) -> None:
@@ -297,6 +299,11 @@ def transfer_record(
         to_fund.unit, fund.unit, date
     ):
         raise ValidationError(_("Quỹ nhận không thuộc phạm vi của bạn và không phải cấp trên."))
+    if to_fund.unit.valid_to < date:
+        raise ValidationError(
+            _("%(unit)s đã kết thúc từ %(end)s; quỹ của đơn vị này không nhận tiền nữa.")
+            % {"unit": to_fund.unit.name, "end": format_date(to_fund.unit.valid_to)}
+        )
     ledger.lock_funds(fund, to_fund)
     _check_date(fund, date)
     _check_date(to_fund, date)
@@ -349,6 +356,11 @@ def reversal_record(*, user: User, posting: Posting, reason: str, date=None) -> 
     if Posting.objects.filter(reverses=original).exists():
         raise ValidationError(_("Chứng từ này đã được hủy (đảo) trước đó."))
     date = date or today()
+    if date < original.date:
+        raise ValidationError(
+            _("Ngày hủy phải từ ngày của chứng từ gốc (%(date)s) trở đi.")
+            % {"date": format_date(original.date)}
+        )
     for each in funds:
         _check_date(each, date)
     lines = [(Fund(pk=f), amount) for f, amount in ledger.expected_lines(original).items()]

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models.functions import Collate
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -89,7 +89,12 @@ def _options(request, unit: Unit) -> Options:
 
 
 def _scoped_unit(request, unit_pk) -> Unit:
-    return access_unit(request.user, unit_pk)
+    """A unit whose funds the user may read: a member organisation's role reaches its
+    host unit's page, not the unit's books."""
+    unit = access_unit(request.user, unit_pk)
+    if not units_for_user(request.user, with_hosts=False).filter(pk=unit.pk).exists():
+        raise Http404
+    return unit
 
 
 @login_required
@@ -97,7 +102,7 @@ def _scoped_unit(request, unit_pk) -> Unit:
 def statement_index(request):
     """The funds the user may read, each opening its statement."""
     funds = (
-        Fund.objects.filter(unit__in=units_for_user(request.user))
+        Fund.objects.filter(unit__in=units_for_user(request.user, with_hosts=False))
         .select_related("unit")
         .order_by(LEVEL, Collate("unit__name", VI_COLLATION), "pk")
     )

@@ -276,6 +276,7 @@ def _page_context(request, area: Unit, year: int, **extra) -> dict:
         "rows": rows,
         "counts": _counts(area, year, evaluation),
         "posting_ends": ends,
+        "comments_end": ends - datetime.timedelta(days=1) if ends else None,
         "posting_over": ends is not None and today >= ends,
         "comments": evaluation.comments.select_related("household") if evaluation.pk else [],
         "can_edit": can_edit,

@@ -5,6 +5,7 @@ Only editors import, and only for the units they edit; a batch is seen by its up
 alone, as a report's upload is. Anyone else gets "not found".
 """
 
+import datetime
 import uuid
 
 from django import forms
@@ -198,6 +199,9 @@ def _status_context(batch: ImportBatch, **extra) -> dict:
     return {
         "batch": batch,
         "working": batch.status in WORKING,
+        # no worker has taken the job for a while: say so rather than wait forever
+        "stalled": batch.status == ImportBatch.Status.QUEUED
+        and timezone.now() - batch.created_at > datetime.timedelta(minutes=1),
         "done": done,
         "total": total,
         "percent": percent,

@@ -573,6 +573,19 @@ def _is_total(texts: list[str]) -> bool:
     return False
 
 
+SIGNATURE_WORDS = ("nguoi lap", "ky, ghi ro", "ky ghi ro", "xac nhan", "(ky", "ngay thang nam")
+
+
+def _is_signature(texts: list[str]) -> bool:
+    """The signature block under a list: "Người lập biểu", "(Ký, ghi rõ họ tên)" …"""
+    return any(word in fold(text) for text in texts[:4] for word in SIGNATURE_WORDS)
+
+
+def _numbered(texts: list[str]) -> bool:
+    """A list row starts with its sequence number (STT) in one of its first cells."""
+    return any(text.strip().rstrip(".").isdigit() for text in texts[:2] if text)
+
+
 def _is_numbering(texts: list[str]) -> bool:
     """The row of column numbers under a header: (1) (2) (3) … or A B 1 2 …"""
     return len(texts) >= 2 and all(_ENUMERATION.match(fold(text)) for text in texts)
@@ -723,18 +736,27 @@ class Checker:
     unchanged: int = 0
     section: int | str | None = None  # the area a heading row named, or why it is refused
     data_rows: int = 0
+    after_total: bool = False  # below a total row come signatures, not households
 
     def row(self, number: int, cells: list) -> None:
         """Skip blank, total, numbering and heading rows; accept or reject the others."""
         texts = cells_text(cells)
         shown = [text for text in texts if text]
-        if not shown or _is_total(shown):
+        if not shown:
+            return
+        if _is_total(shown):
+            self.after_total = True
+            return
+        if _is_signature(shown):
             return
         if not self.data_rows and number <= self.header_row + 3 and _is_numbering(shown):
             return
         values = self._values(cells, texts)
         if len(shown) <= 2 and self._heading(shown, values):
+            self.after_total = False
             return
+        if self.after_total and not _numbered(texts):
+            return  # "Người lập biểu", a signer's name, a date line under the total
         if not any(values.get(name) for name in HOUSEHOLD_FIELDS):
             return
         self.data_rows += 1

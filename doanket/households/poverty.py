@@ -59,7 +59,8 @@ STANDARDS = [
         3_300_000,
         4_200_000,
         3,
-        "Mức sống trung bình và danh mục chỉ số thiếu hụt cần đối chiếu văn bản (verify).",
+        "Ngưỡng mức sống trung bình và danh mục chỉ số thiếu hụt tạm lấy theo chuẩn "
+        "2022–2026; cần đối chiếu với văn bản hướng dẫn chính thức.",
     ),
 ]
 

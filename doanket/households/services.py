@@ -100,7 +100,10 @@ def household_fields(data: dict) -> dict:
         raise ValidationError(
             {"members": _("Số nhân khẩu phải từ 1 đến %(max)s.") % {"max": MAX_MEMBERS}}
         )
-    phone = "".join(ch for ch in str(data.get("phone") or "") if ch.isdigit() or ch == "+")
+    typed_phone = str(data.get("phone") or "")
+    if any(ch.isalpha() for ch in typed_phone):
+        raise ValidationError({"phone": _("Số điện thoại chỉ gồm chữ số (ví dụ 0912 345 678).")})
+    phone = "".join(ch for ch in typed_phone if ch.isdigit() or ch == "+")
     if phone and not 8 <= len(phone.lstrip("+")) <= 12:
         raise ValidationError({"phone": _("Số điện thoại phải có 8 đến 12 chữ số.")})
     return {
@@ -187,6 +190,17 @@ def household_move(
                 "năm sau (ghi ngày chuyển từ 01/01/%(next)s)."
             )
             % {"year": date.year, "next": date.year + 1}
+        )
+    last_move = household.moves.order_by("-date").values_list("date", flat=True).first()
+    first_year = household.years.order_by("year").values_list("year", flat=True).first()
+    earliest = max(
+        filter(None, [last_move, datetime.date(first_year, 1, 1) if first_year else None]),
+        default=None,
+    )
+    if earliest and date < earliest:
+        raise ValidationError(
+            _("Ngày chuyển phải từ %(date)s trở đi (hộ ở khu hiện tại từ ngày đó).")
+            % {"date": format_date(earliest)}
         )
     from_area = household.area
     with counted([household.pk]):
@@ -287,9 +301,16 @@ def registration_set(
             % {"year": year}
         )
     year_rows_ensure(area, year)
-    rows = HouseholdYear.objects.filter(area=area, year=year, present=True)
+    # A household that has left keeps what was recorded for it; it is not changed now.
+    rows = HouseholdYear.objects.filter(
+        area=area, year=year, present=True, household__gone_on__isnull=True
+    )
     known = set(rows.values_list("household_id", flat=True))
-    strangers = set(registered) - known
+    left = HouseholdYear.objects.filter(
+        area=area, year=year, present=True, household__gone_on__isnull=False
+    ).values_list("household_id", flat=True)
+    registered = set(registered) - set(left)
+    strangers = registered - known
     if strangers:
         raise ValidationError(
             _("Có %(n)s hộ không thuộc khu dân cư này trong năm %(year)s.")
@@ -428,6 +449,12 @@ def evaluation_mark(
         )
     if evaluation.status != Evaluation.Status.MEETING_HELD:
         raise ValidationError(_("Danh sách đã niêm yết; kết quả chỉ sửa khi xử lý góp ý."))
+    household = Household.objects.get(pk=household.pk)
+    if household.gone_on is not None:
+        raise ValidationError(
+            _("Hộ %(name)s đã chuyển đi (không còn ở khu) từ %(date)s nên không bình xét.")
+            % {"name": household.head_name, "date": format_date(household.gone_on)}
+        )
     row = HouseholdYear.objects.filter(
         household=household, year=evaluation.year, area=evaluation.area, present=True
     ).first()
@@ -465,7 +492,12 @@ def evaluation_mark(
 
 def unmarked(evaluation: Evaluation):
     return HouseholdYear.objects.filter(
-        area=evaluation.area, year=evaluation.year, present=True, registered=True, result=""
+        area=evaluation.area,
+        year=evaluation.year,
+        present=True,
+        registered=True,
+        result="",
+        household__gone_on__isnull=True,
     )
 
 

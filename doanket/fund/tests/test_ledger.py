@@ -132,3 +132,42 @@ def test_a_changed_receipt_number_is_reported(funds):
         cursor.execute("UPDATE fund_receipt SET number = 7 WHERE number = 2")
     problems = ledger.verify_fund(funds.N1_fund).problems
     assert any("không liền" in problem for problem in problems)
+
+
+def test_a_void_is_never_dated_before_its_original(funds):
+    first = give(funds)
+    with pytest.raises(ValidationError, match="Ngày hủy phải từ ngày"):
+        services.reversal_record(
+            user=funds.fund_officer,
+            posting=first,
+            reason="Nhầm",
+            date=DAY - datetime.timedelta(days=1),
+        )
+    assert not Posting.objects.filter(reverses=first).exists()
+
+
+def test_a_fund_of_a_unit_that_ended_takes_no_transfer(funds):
+    from doanket.fund.models import Fund
+
+    old = Fund.objects.create(unit=funds.tree.C1, name="Quỹ xã Cẩm Thượng (đến 30/06/2025)")
+    give(funds, 5_000_000)
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        services.transfer_record(
+            user=funds.admin_editor, fund=funds.N1_fund, to_fund=old, amount=1_000, date=DAY
+        )
+    assert ledger.balance(old) == 0
+
+
+def test_a_member_organisation_role_reaches_no_fund(funds, client_for):
+    from doanket.fund.access import funds_for_user
+
+    assert not funds_for_user(funds.org_editor).exists()
+    assert not services.can_keep(funds.org_editor, funds.N1_fund)
+    client = client_for(funds.org_editor)
+    assert client.get(f"/fund/{funds.N1_fund.pk}/").status_code == 404
+    assert client.get(f"/fund/statements/{funds.tree.N1.pk}/").status_code == 404
+    response = client.post(
+        f"/fund/{funds.N1_fund.pk}/donations/new/",
+        {"donor_type": "anonymous", "method": "cash", "date": "02/11/2026", "amount": "1.000"},
+    )
+    assert response.status_code == 404 and not Posting.objects.exists()

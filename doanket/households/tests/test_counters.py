@@ -62,7 +62,9 @@ def decide(cast, area, year):
     if evaluation.status == Evaluation.Status.DECIDED:
         return
     user = cast.admin_editor
-    rows = HouseholdYear.objects.filter(area=area, year=year, registered=True, present=True)
+    rows = HouseholdYear.objects.filter(
+        area=area, year=year, registered=True, present=True, household__gone_on__isnull=True
+    )
     if evaluation.status == Evaluation.Status.OPEN:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
