@@ -403,7 +403,15 @@ def period_close(*, user: User, fund: Fund, year: int, month: int) -> PeriodClos
         raise ValidationError(_("Chỉ khóa sổ tháng đã kết thúc."))
     ledger.lock_funds(fund)
     if is_closed(fund, first):
-        raise ValidationError(_("Tháng này đã khóa sổ."))
+        exact = PeriodClosing.objects.filter(
+            fund=fund, year=first.year, month=first.month, reopened_at__isnull=True
+        )
+        if exact.exists():
+            raise ValidationError(_("Tháng này đã khóa sổ."))
+        raise ValidationError(
+            _("Một tháng sau tháng %(month)02d/%(year)s đã khóa sổ, nên tháng này đã khóa theo.")
+            % {"month": first.month, "year": first.year}
+        )
     closing = PeriodClosing.objects.create(
         fund=fund,
         year=first.year,

@@ -471,6 +471,10 @@ def evaluation_mark(
             % {"codes": ", ".join(missing)}
         )
     notes = {k: nfc(str(v)).strip()[:300] for k, v in (notes or {}).items() if k in ticks and v}
+    if not achieved and all(ticks.values()) and not nfc(note or "").strip():
+        raise ValidationError(
+            _("Hộ đạt đủ 9 tiêu chí mà ghi “Không đạt”: hãy ghi lý do vào phần ghi chú.")
+        )
     with counted([household.pk]):
         row.result = Result.ACHIEVED if achieved else Result.NOT_ACHIEVED
         row.criteria = ticks

@@ -283,16 +283,18 @@ def reverse(c, model, k, d) -> None:
         return
     original, day = model.postings[k % len(model.postings)], DATES[d]
     touched = [original.fund] + ([original.counterpart] if original.counterpart else [])
+    posting = Posting.objects.get(pk=original.pk)
     ok = (
         original.kind != "reversal"
         and not original.reversed
+        and day >= posting.date  # a void is never dated before what it voids
         and not any(model.is_closed(pk, day) for pk in touched)
     )
     reversal = attempt(
         ok,
         services.reversal_record,
         user=c.admin_editor,
-        posting=Posting.objects.get(pk=original.pk),
+        posting=posting,
         reason="Ghi nhầm, hủy theo biên bản",
         date=day,
     )
