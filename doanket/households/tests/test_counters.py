@@ -85,6 +85,7 @@ def decide(cast, area, year):
                 household=row.household,
                 achieved=n % 3 != 0,
                 criteria=ALL_CRITERIA,
+                note="" if n % 3 else "Hội nghị không tán thành",
             )
         services.evaluation_post(
             user=user, evaluation=evaluation, posted_on=datetime.date(year, 11, 2)
