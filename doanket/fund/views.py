@@ -8,12 +8,11 @@ A reader sees the pages and cannot post: 403, nothing written.
 """
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Q, Sum, Value, When
+from django.db.models import Case, Sum, Value, When
 from django.db.models.functions import Collate
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,12 +22,18 @@ from django.views.decorators.http import require_POST
 
 from doanket.accounts import access as account_access
 from doanket.core.apps import VI_COLLATION
-from doanket.core.lib.dates import format_date
 from doanket.core.lib.money import format_vnd
 from doanket.fund import forms as fund_forms
 from doanket.fund import ledger, receipts, services
 from doanket.fund.access import access_fund, access_posting, access_receipt, funds_for_user
-from doanket.fund.models import Drive, Entry, Fund, PeriodClosing, Posting, Receipt
+from doanket.fund.ledger_reads import (
+    drive_progress,
+    ledger_lines,
+    period_bounds,
+    transfers_of,
+    who_of,
+)
+from doanket.fund.models import Entry, Fund, PeriodClosing, Posting, Receipt
 from doanket.households.access import can_approve_above
 from doanket.units.models import Unit
 
@@ -149,20 +154,6 @@ def _messages_of(form) -> list[str]:
 # One fund's ledger -----------------------------------------------------------------
 
 
-@dataclass
-class Line:
-    """One line of the fund's ledger as the page shows it."""
-
-    entry: Entry
-    posting: Posting
-    amount_in: int
-    amount_out: int
-    balance: int
-    who: str
-    receipt: Receipt | None = None
-    reversal: Posting | None = None
-
-
 def _shown_period(request) -> tuple[int, int | None]:
     """The year and month asked for; a year without a month is the whole year. Nothing
     asked is this month; a year out of range is this year."""
@@ -182,91 +173,6 @@ def _shown_period(request) -> tuple[int, int | None]:
     except ValueError:
         month = today.month
     return year, month if 1 <= month <= 12 else None
-
-
-def period_bounds(year: int, month: int | None) -> tuple[datetime.date, datetime.date]:
-    if month is None:
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    first = datetime.date(year, month, 1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    return first, following - datetime.timedelta(days=1)
-
-
-def who_of(entry: Entry, posting: Posting) -> str:
-    """The other party of a line: the donor, the household or project helped, the fund
-    money went to or came from, or the voucher a reversal cancels."""
-    if posting.kind == Posting.Kind.DONATION:
-        return receipts.payer_of(posting)
-    if posting.kind == Posting.Kind.DISBURSEMENT:
-        return posting.household.head_name if posting.household_id else posting.project
-    if posting.kind == Posting.Kind.TRANSFER:
-        if entry.amount < 0:
-            return _("Chuyển đến %(fund)s") % {"fund": posting.counterpart.name}
-        return _("Nhận từ %(fund)s") % {"fund": posting.fund.name}
-    original = posting.reverses
-    return _("Hủy %(kind)s ngày %(date)s") % {
-        "kind": original.get_kind_display().lower(),
-        "date": format_date(original.date),
-    }
-
-
-def ledger_lines(fund: Fund, first: datetime.date, last: datetime.date, opening: int) -> list[Line]:
-    """The fund's lines in the period, in date order, each with the running balance."""
-    entries = (
-        Entry.objects.filter(fund=fund, date__range=(first, last))
-        .select_related(
-            "posting__fund",
-            "posting__counterpart",
-            "posting__household",
-            "posting__drive",
-            "posting__receipt",
-            "posting__reversed_by",
-            "posting__reverses",
-        )
-        .order_by("date", "seq")
-    )
-    lines, running = [], opening
-    for entry in entries:
-        posting = entry.posting
-        running += entry.amount
-        lines.append(
-            Line(
-                entry=entry,
-                posting=posting,
-                amount_in=max(entry.amount, 0),
-                amount_out=max(-entry.amount, 0),
-                balance=running,
-                who=who_of(entry, posting),
-                receipt=getattr(posting, "receipt", None),
-                reversal=getattr(posting, "reversed_by", None),
-            )
-        )
-    return lines
-
-
-@dataclass
-class DriveProgress:
-    drive: Drive
-    raised: int
-    percent: int
-    bar: int
-
-
-def drive_progress(fund: Fund, first: datetime.date, last: datetime.date) -> list[DriveProgress]:
-    """Drives that overlap the period shown, with what they raised so far: donations of
-    the drive, less those voided (whenever the voiding was posted)."""
-    found = []
-    drives = fund.drives.filter(starts_on__lte=last, ends_on__gte=first).order_by("-starts_on")
-    for drive in drives:
-        raised = (
-            Posting.objects.filter(drive=drive, kind=Posting.Kind.DONATION)
-            .exclude(reversed_by__isnull=False)
-            .aggregate(total=Sum("amount"))["total"]
-            or 0
-        )
-        percent = raised * 100 // drive.target if drive.target else 0
-        found.append(DriveProgress(drive, raised, percent, min(percent, 100)))
-    return found
 
 
 def _years_of(fund: Fund, today: datetime.date) -> range:
@@ -544,76 +450,13 @@ def receipt_pdf(request, pk, receipt_pk):
 # Reconciliation of transfers ---------------------------------------------------------
 
 
-@dataclass
-class TransferLine:
-    """A transfer or the reversal of one, with the lines each fund actually holds."""
-
-    posting_id: int
-    date: datetime.date
-    kind: str
-    sender_id: int
-    receiver_id: int
-    amount: int
-    lines: dict[int, int]
-    problem: str = ""
-    posting: Posting | None = field(default=None, repr=False)
-
-    @property
-    def matched(self) -> bool:
-        return not self.problem
-
-
-def match_transfers(transfers: list[TransferLine]) -> list[TransferLine]:
-    """Mark each transfer whose two sides do not both hold their line: the sender's
-    −amount and the receiver's +amount (the other way round for a reversal)."""
-    for item in transfers:
-        sign = -1 if item.kind == Posting.Kind.REVERSAL else 1
-        expected = {item.sender_id: -sign * item.amount, item.receiver_id: sign * item.amount}
-        if item.lines == expected:
-            item.problem = ""
-        elif item.sender_id not in item.lines:
-            item.problem = _("Thiếu bút toán bên chuyển.")
-        elif item.receiver_id not in item.lines:
-            item.problem = _("Thiếu bút toán bên nhận.")
-        else:
-            item.problem = _("Số tiền hai bên không khớp.")
-    return transfers
-
-
-def _transfers_of(fund: Fund, year: int | None) -> list[TransferLine]:
-    postings = (
-        Posting.objects.filter(Q(fund=fund) | Q(counterpart=fund), counterpart__isnull=False)
-        .filter(kind__in=[Posting.Kind.TRANSFER, Posting.Kind.REVERSAL])
-        .select_related("fund", "counterpart", "reverses")
-        .prefetch_related("entries")
-        .order_by("date", "id")
-    )
-    if year is not None:
-        postings = postings.filter(date__year=year)
-    return match_transfers(
-        [
-            TransferLine(
-                posting_id=p.pk,
-                date=p.date,
-                kind=p.kind,
-                sender_id=p.fund_id,
-                receiver_id=p.counterpart_id,
-                amount=p.amount,
-                lines={e.fund_id: e.amount for e in p.entries.all()},
-                posting=p,
-            )
-            for p in postings
-        ]
-    )
-
-
 @login_required
 def reconcile(request, pk):
     fund = access_fund(request.user, pk)
     today = services.today()
     asked = request.GET.get("year", str(today.year))
     year = int(asked) if asked.isdigit() and FIRST_YEAR <= int(asked) <= today.year + 1 else None
-    transfers = _transfers_of(fund, year)
+    transfers = transfers_of(fund, year)
     return render(
         request,
         "fund/reconcile.html",

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from doanket.households import evaluation_views as views
+from doanket.households import title_views
 
 urlpatterns = [
     path("", views.evaluation_index, name="eval_index"),
@@ -25,10 +26,10 @@ urlpatterns = [
         name="eval_document",
     ),
     path("unit/<int:unit_pk>/<int:year>/", views.evaluation_unit, name="eval_unit"),
-    path("titles/<int:area_pk>/<int:year>/", views.title_detail, name="title_detail"),
-    path("titles/<int:area_pk>/<int:year>/decide/", views.title_decide, name="title_decide"),
-    path("titles/<int:area_pk>/<int:year>/file/", views.title_file, name="title_file"),
-    path("titles/unit/<int:unit_pk>/<int:year>/", views.title_list, name="title_list"),
-    path("streaks/<int:unit_pk>/", views.streak_list, name="streak_list"),
-    path("streaks/<int:unit_pk>/reward/", views.streak_reward, name="streak_reward"),
+    path("titles/<int:area_pk>/<int:year>/", title_views.title_detail, name="title_detail"),
+    path("titles/<int:area_pk>/<int:year>/decide/", title_views.title_decide, name="title_decide"),
+    path("titles/<int:area_pk>/<int:year>/file/", title_views.title_file, name="title_file"),
+    path("titles/unit/<int:unit_pk>/<int:year>/", title_views.title_list, name="title_list"),
+    path("streaks/<int:unit_pk>/", title_views.streak_list, name="streak_list"),
+    path("streaks/<int:unit_pk>/reward/", title_views.streak_reward, name="streak_reward"),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from doanket.households import figure_views
 from doanket.households import register_views as views
 
 urlpatterns = [
@@ -10,5 +11,5 @@ urlpatterns = [
     path("area/<int:pk>/xlsx/", views.area_xlsx, name="area_xlsx"),
     path("area/<int:pk>/register/<str:year>/", views.registration, name="register"),
     path("h/<int:pk>/", views.household_page, name="household"),
-    path("figure/", views.figure, name="figure"),
+    path("figure/", figure_views.figure, name="figure"),
 ]

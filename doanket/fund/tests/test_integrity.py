@@ -10,6 +10,7 @@ funds on fresh communes under the province, kept by the province's editor.
 
 import datetime
 import itertools
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -341,7 +342,9 @@ def reopen(c, model, i, m, a_closed_one=False) -> None:
     if a_closed_one and model.closed:
         fund_pk, year, month = sorted(model.closed)[(i + m) % len(model.closed)]
         fund = next(f for f in model.funds if f.pk == fund_pk)
-    ok = (fund.pk, year, month) in model.closed
+    later_closed = any(pk == fund.pk and (y, mo) > (year, month) for pk, y, mo in model.closed)
+    # months reopen from the latest closed one
+    ok = (fund.pk, year, month) in model.closed and not later_closed
     closing = attempt(
         ok,
         services.period_reopen,
@@ -367,7 +370,10 @@ STEPS = {
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    derandomize=bool(os.getenv("CI")),  # CI replays the same examples; local runs explore
 )
 @given(steps=st.lists(step, min_size=3, max_size=20))
 def test_the_ledger_holds_after_any_sequence_of_postings(funds, steps):

@@ -11,6 +11,7 @@ from doanket.accounts.models import Role
 from doanket.conftest import make_unit, make_user
 from doanket.core.models import AuditEvent
 from doanket.fund import ledger, services
+from doanket.fund.ledger_reads import TransferLine, match_transfers
 from doanket.fund.models import (
     Drive,
     Entry,
@@ -20,7 +21,6 @@ from doanket.fund.models import (
     Receipt,
     ReceiptPrint,
 )
-from doanket.fund.views import TransferLine, match_transfers
 from doanket.households.models import Household
 from doanket.units.models import REFORM_DATE, Unit
 from doanket.units.services import unit_link_create
