@@ -16,7 +16,7 @@ from django.db.models import Case, Sum, Value, When
 from django.db.models.functions import Collate
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,14 +47,6 @@ LEVEL = Case(
 
 
 # Shared pieces --------------------------------------------------------------------
-
-
-def _link(name: str, *args) -> str | None:
-    """The address of a page another part of the fund may not have yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _refused(request, message: str, back: str | None = None, status: int = 400):
@@ -218,7 +210,7 @@ def detail(request, pk):
             "months": range(1, 13),
             "years": _years_of(fund, today),
             "can_keep": services.can_keep(request.user, fund),
-            "statements_url": _link("fund:statements", fund.pk),
+            "statements_url": reverse("fund:statements", args=[fund.pk]),
         },
     )
 

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -116,14 +116,6 @@ def _body_too_big(request) -> bool:
     return length > imports.max_bytes() + FORM_OVERHEAD
 
 
-def _link(name: str, *args) -> str | None:
-    """The address of a register page, when that page exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def import_start(request):
     units = _editable_units(request.user)
@@ -193,9 +185,9 @@ def _status_context(batch: ImportBatch, **extra) -> dict:
     percent = min(100, round(100 * done / total)) if total else 0
     rejected = [] if batch.status in WORKING else batch.rejected or []
     if batch.unit.kind == Unit.Kind.RESIDENTIAL_AREA:
-        back = _link("households:area", batch.unit_id)
+        back = reverse("households:area", args=[batch.unit_id])
     else:
-        back = _link("households:index")
+        back = reverse("households:index")
     return {
         "batch": batch,
         "working": batch.status in WORKING,

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -51,14 +51,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # Shared pieces --------------------------------------------------------------------
-
-
-def _link(name: str, *args) -> str | None:
-    """The address of a page another part of the register may not have yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _refused(request, message: str, back: str | None = None):
@@ -174,8 +166,8 @@ def area_page(request, pk):
             "can_edit": can_edit,
             "form": form,
             "links": {
-                "evaluation": _link("households:eval_detail", area.pk, year),
-                "poverty": _link("households:poverty_area", area.pk, year),
+                "evaluation": reverse("households:eval_detail", args=[area.pk, year]),
+                "poverty": reverse("households:poverty_area", args=[area.pk, year]),
             },
         },
         status=400 if form.errors else 200,
@@ -500,8 +492,12 @@ def _by_commune(areas: QuerySet[Unit], year: int) -> list[dict]:
                 "areas": [],
                 "households": 0,
                 "registered": 0,
-                "evaluation": _link("households:eval_unit", commune.pk, year) if commune else None,
-                "poverty": _link("households:poverty_lists", commune.pk, year) if commune else None,
+                "evaluation": reverse("households:eval_unit", args=[commune.pk, year])
+                if commune
+                else None,
+                "poverty": reverse("households:poverty_lists", args=[commune.pk, year])
+                if commune
+                else None,
             }
         group = groups[key]
         count = counts.get(area.pk)
@@ -548,8 +544,8 @@ def index(request):
             "more": more,
             "limit": SEARCH_LIMIT,
             "links": {
-                "import": _link("households:import_start"),
-                "evaluation": _link("households:eval_index") or _link("households:eval_commune"),
+                "import": reverse("households:import_start"),
+                "evaluation": reverse("households:eval_index"),
             },
             "can_edit_any": access.areas_for_user(request.user, access.EDITORS).exists(),
         },

@@ -18,6 +18,8 @@ from doanket.households.models import (
     Result,
     StreakReward,
 )
+from doanket.reporting.selectors import SEGMENT
+from doanket.units import selectors as unit_selectors
 from doanket.units.models import Unit, UnitLink, valid_on
 
 # report keys → (counter, year offset); a year offset of -1 reads last year's review
@@ -46,11 +48,6 @@ REVIEW_KEYS = {
 }
 KEYS = (*COUNTER_KEYS, *AREA_KEYS)
 
-SEGMENT = {
-    "postgresql": "split_part(substr(l.path, %(start)s), '/', 1)",
-    "sqlite": "substr(substr(l.path, %(start)s), 1, instr(substr(l.path, %(start)s), '/') - 1)",
-}
-
 # The links of a subtree through the path index: PostgreSQL's LIKE prefix uses the pattern
 # index; SQLite's LIKE is case-insensitive and uses none, a range does ("0" follows "/").
 SUBTREE = {
@@ -78,12 +75,8 @@ GROUP BY 1
 
 
 def _root_path(unit: Unit, on: datetime.date) -> str | None:
-    return (
-        UnitLink.objects.filter(valid_on(on), child=unit)
-        .order_by("valid_from")
-        .values_list("path", flat=True)
-        .first()
-    )
+    link = unit_selectors.unit_link_on(unit=unit, on=on)
+    return link.path if link else None
 
 
 def register_figures(unit: Unit, year: int, on: datetime.date, keys=KEYS) -> dict:
